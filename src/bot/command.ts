@@ -1,0 +1,78 @@
+// The one typed Command every chat surface is turned into. Parsing produces it; decide consumes it.
+
+import type { ComponentState } from './types.js';
+
+/** An instant as read from the user's words, kept with the words so replies can echo how they were read. */
+export interface ReadTime {
+  at: number;
+  input: string;
+}
+
+/** `42`, `#42`, or an unambiguous component (`nc018 smtp`). Resolved against the store. */
+export type IncidentRef =
+  | { by: 'number'; number: number }
+  | { by: 'component'; system: string; service: string };
+
+/** `12.3`: incident 12, post number 3. */
+export interface PostRef {
+  incident: number;
+  number: number;
+}
+
+export type Command =
+  | {
+      kind: 'change';
+      system: string;
+      services: string[];
+      state: ComponentState;
+      message: string;
+      at: ReadTime | null;
+      tags: string[];
+      title: string | null;
+    }
+  | {
+      kind: 'update';
+      incident: IncidentRef;
+      message: string;
+      at: ReadTime | null;
+      tags: string[];
+      title: string | null;
+      /** Continue a numbering begun before Herald (`--number 14`). */
+      number: number | null;
+    }
+  | { kind: 'resolve'; incident: IncidentRef; message: string; at: ReadTime | null; tags: string[] }
+  | {
+      kind: 'maintenance';
+      system: string;
+      services: string[];
+      message: string;
+      start: ReadTime;
+      end: ReadTime | null;
+      tags: string[];
+      title: string | null;
+    }
+  | {
+      kind: 'notice';
+      title: string;
+      message: string;
+      at: ReadTime | null;
+      tags: string[];
+      number: number | null;
+    }
+  | { kind: 'edit'; post: PostRef; message: string }
+  | { kind: 'retract'; post: PostRef; reason: string }
+  | { kind: 'list' }
+  | { kind: 'help'; topic: string | null };
+
+export type CommandKind = Command['kind'];
+
+/** Commands that change something, and therefore need staff. */
+export const WRITING_KINDS: ReadonlySet<CommandKind> = new Set([
+  'change',
+  'update',
+  'resolve',
+  'maintenance',
+  'notice',
+  'edit',
+  'retract',
+]);

@@ -1,0 +1,76 @@
+// Small ports owned by the core. The store implements them with better-sqlite3 (src/store/); tests run the
+// same contract suite against it.
+
+import type { CommandKind } from './command.js';
+import type {
+  AuditEntry,
+  Component,
+  ComponentKey,
+  ComponentState,
+  Delivery,
+  DeliveryAction,
+  Incident,
+  IncidentStatus,
+  Post,
+} from './types.js';
+
+export type NewIncident = Omit<Incident, 'id'>;
+export type IncidentPatch = Partial<
+  Pick<
+    Incident,
+    'status' | 'closedAt' | 'lastNumber' | 'components' | 'impact' | 'startsAt' | 'endsAt' | 'tags'
+  >
+>;
+export type NewPost = Omit<Post, 'id' | 'incidentId' | 'edits' | 'retractedAt' | 'retractReason'>;
+
+/** What decide() asks the store to write: everything in one transaction, or nothing. */
+export interface Change {
+  kind: CommandKind;
+  incident: { create: NewIncident } | { id: number; patch: IncidentPatch };
+  post: NewPost | null;
+  edit: { postId: number; text: string; author: string; at: number } | null;
+  retract: { postId: number; reason: string; author: string; at: number } | null;
+  components: Array<ComponentKey & { state: ComponentState }>;
+  /** One delivery per outlet for the new post, correction or retraction. */
+  outlets: string[];
+  audit: Omit<AuditEntry, 'incidentId' | 'postId'>;
+}
+
+export interface Applied {
+  incidentId: number;
+  /** The post that was created, corrected or retracted. */
+  postId: number | null;
+  editId: number | null;
+  deliveries: Delivery[];
+}
+
+/** The reads decide() needs, and the one write. Used inside a single IMMEDIATE transaction. */
+export interface StateRepository {
+  /** Components whose state was ever set; the rest are operational. */
+  components(): Component[];
+  /** Incidents that are open, scheduled or in progress, oldest first. */
+  activeIncidents(): Incident[];
+  incident(id: number): Incident | undefined;
+  post(incidentId: number, number: number): Post | undefined;
+  apply(change: Change): Applied;
+}
+
+/** The store as the rest of Herald sees it. */
+export interface Store extends Omit<StateRepository, 'apply'> {
+  /** Runs fn in one BEGIN IMMEDIATE transaction: all of its writes, or none if it throws. */
+  transact<T>(fn: (repo: StateRepository) => T): T;
+  incidents(options?: { status?: IncidentStatus[]; limit?: number }): Incident[];
+  postsOf(incidentId: number): Post[];
+  /** Newest first, by publish time. */
+  recentPosts(limit: number): Post[];
+  postById(id: number): Post | undefined;
+  deliveriesOf(postId: number): Delivery[];
+  deliveries(options?: { status?: Delivery['status']; outlet?: string; action?: DeliveryAction }): Delivery[];
+  audit(limit?: number): AuditEntry[];
+  close(): void;
+}
+
+/** Refused and failed commands: kept outside the database, which a refusal must leave untouched. */
+export interface RefusalLog {
+  append(entry: AuditEntry): void;
+}

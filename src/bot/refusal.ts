@@ -1,0 +1,37 @@
+// Expected refusals are values with stable codes, shown to the user; only the unexpected is thrown.
+
+export type RefusalCode =
+  | 'empty'
+  | 'syntax'
+  | 'unbalanced_quote'
+  | 'unknown_subcommand'
+  | 'unknown_system'
+  | 'unknown_service'
+  | 'unknown_state'
+  | 'missing_message'
+  | 'message_too_long'
+  | 'unknown_option'
+  | 'option_value'
+  | 'bad_time'
+  | 'future_time'
+  | 'end_before_start'
+  | 'unknown_incident'
+  | 'ambiguous_incident'
+  | 'incident_closed'
+  | 'unknown_post'
+  | 'post_retracted'
+  | 'no_change'
+  | 'bad_number'
+  | 'not_staff';
+
+export interface Refusal {
+  ok: false;
+  code: RefusalCode;
+  /** One or more sentences for the user: what was wrong and, where we can tell, what was meant. */
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | Refusal;
+
+export const refuse = (code: RefusalCode, message: string): Refusal => ({ ok: false, code, message });
+export const accept = <T>(value: T): Result<T> => ({ ok: true, value });
