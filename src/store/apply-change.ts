@@ -1,0 +1,137 @@
+// The one write: everything a Change asks for, in the caller's transaction. It runs in its own savepoint
+// too, so a caller that catches the error is not left with half a change.
+
+import type { Applied, Change, IncidentPatch, NewIncident } from '../bot/ports.js';
+import type { Delivery, DeliveryAction, Incident } from '../bot/types.js';
+import { toDelivery } from './mappers.js';
+import type { Statements } from './statements.js';
+
+type IncidentFields = Omit<Incident, 'id' | 'components'>;
+
+const incidentRow = (incident: IncidentFields) => ({
+  kind: incident.kind,
+  status: incident.status,
+  title: incident.title,
+  tags: JSON.stringify(incident.tags),
+  impact: incident.impact,
+  openedAt: incident.openedAt,
+  closedAt: incident.closedAt,
+  startsAt: incident.startsAt,
+  endsAt: incident.endsAt,
+  lastNumber: incident.lastNumber,
+});
+
+/** The patch without the keys it leaves alone (absent, or present as undefined). */
+const givenFields = (patch: IncidentPatch): IncidentPatch =>
+  Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+
+export function applyChange(
+  s: Statements,
+  loadIncident: (id: number) => Incident | undefined,
+  change: Change,
+): Applied {
+  const at = change.audit.at;
+  const incidentId =
+    'create' in change.incident
+      ? createIncident(s, change.incident.create)
+      : patchIncident(s, loadIncident, change.incident);
+
+  let newPostId: number | null = null;
+  if (change.post) {
+    const post = change.post;
+    newPostId = Number(
+      s.insertPost.run({
+        incidentId,
+        number: post.number,
+        title: post.title,
+        text: post.text,
+        tags: JSON.stringify(post.tags),
+        author: post.author,
+        publishedAt: post.publishedAt,
+        eventAt: post.eventAt,
+        state: post.state,
+      }).lastInsertRowid,
+    );
+    s.bumpLastNumber.run(post.number, incidentId);
+  }
+
+  let editId: number | null = null;
+  if (change.edit) {
+    const { postId, text, author, at: editedAt } = change.edit;
+    checkBelongs(s, postId, incidentId);
+    editId = Number(s.insertEdit.run(postId, text, author, editedAt).lastInsertRowid);
+  }
+
+  if (change.retract) {
+    const { postId, reason, author, at: retractedAt } = change.retract;
+    checkBelongs(s, postId, incidentId);
+    if (s.retractPost.run({ postId, at: retractedAt, author, reason }).changes !== 1) {
+      throw new Error(`apply: post ${postId} is already retracted`);
+    }
+  }
+
+  for (const component of change.components) s.upsertComponent.run({ ...component, at });
+
+  const deliveries: Delivery[] = [];
+  const queue = (post: number, outlet: string, action: DeliveryAction, edit: number | null) => {
+    deliveries.push(toDelivery(s.insertDelivery.get({ postId: post, outlet, action, editId: edit, at })));
+  };
+  for (const outlet of change.outlets) {
+    if (newPostId !== null) queue(newPostId, outlet, 'publish', null);
+    if (change.edit && editId !== null) queue(change.edit.postId, outlet, 'edit', editId);
+    if (change.retract) queue(change.retract.postId, outlet, 'retract', null);
+  }
+
+  const postId = newPostId ?? change.edit?.postId ?? change.retract?.postId ?? null;
+
+  const { actor } = change.audit;
+  s.insertAudit.run({
+    at,
+    platform: actor.platform,
+    actorId: actor.id,
+    actorName: actor.name,
+    channel: actor.channel ?? null,
+    guild: actor.guild ?? null,
+    text: change.audit.text,
+    result: change.audit.result,
+    code: change.audit.code,
+    incidentId,
+    postId,
+  });
+
+  return { incidentId, postId, editId, deliveries };
+}
+
+function patchIncident(
+  s: Statements,
+  loadIncident: (id: number) => Incident | undefined,
+  { id, patch }: { id: number; patch: IncidentPatch },
+): number {
+  const current = loadIncident(id);
+  if (!current) throw new Error(`apply: incident ${id} does not exist`);
+  const next = { ...current, ...givenFields(patch) };
+  s.updateIncident.run({ id, ...incidentRow(next) });
+  if (patch.components !== undefined) setComponents(s, id, next.components);
+  return id;
+}
+
+function createIncident(s: Statements, incident: NewIncident): number {
+  const id = Number(s.insertIncident.run(incidentRow(incident)).lastInsertRowid);
+  setComponents(s, id, incident.components);
+  return id;
+}
+
+function setComponents(s: Statements, incidentId: number, components: Incident['components']): void {
+  s.clearComponentsOf.run(incidentId);
+  for (const { system, service } of components) s.insertComponentOf.run(incidentId, system, service);
+}
+
+function checkBelongs(s: Statements, postId: number, incidentId: number): void {
+  const row = s.postById.get(postId) as { incident_id?: unknown } | undefined;
+  if (!row) throw new Error(`apply: post ${postId} does not exist`);
+  if (row.incident_id !== incidentId) {
+    throw new Error(
+      `apply: post ${postId} belongs to incident ${String(row.incident_id)}, not ${incidentId}`,
+    );
+  }
+}

@@ -1,0 +1,38 @@
+// Every table's rows as text, ordered by primary key: two dumps are equal exactly when the data is. Tests
+// use it to prove that a refused command, or a rolled-back transaction, changed nothing.
+
+import type { SqliteDatabase } from '../../src/store/open-database.js';
+
+const show = (value: unknown): string => {
+  if (Buffer.isBuffer(value)) return `x'${value.toString('hex')}'`;
+  if (typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value);
+};
+
+export function dumpDatabase(db: SqliteDatabase): string {
+  const tables = db
+    .prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name",
+    )
+    .pluck()
+    .all() as string[];
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  return tables
+    .map((table) => {
+      const columns = db
+        .prepare(`SELECT name, pk FROM pragma_table_info(?) ORDER BY cid`)
+        .all(table) as Array<{
+        name: string;
+        pk: number;
+      }>;
+      const key = columns.filter((column) => column.pk > 0).sort((a, b) => a.pk - b.pk);
+      const orderBy = key.length > 0 ? key.map((column) => quote(column.name)).join(', ') : 'rowid';
+      const rows = db
+        .prepare(`SELECT * FROM ${quote(table)} ORDER BY ${orderBy}`)
+        .raw()
+        .all() as unknown[][];
+      const lines = rows.map((row) => row.map(show).join('\t'));
+      return [`## ${table} (${columns.map((column) => column.name).join(', ')})`, ...lines].join('\n');
+    })
+    .join('\n');
+}
