@@ -1,0 +1,110 @@
+// Help, rendered from the command spec alone, so it cannot drift from what the parser accepts. Plain text with
+// backticks for code; the chat adapters turn that into their own markup.
+
+import { suggest } from './catalog.js';
+import {
+  OPTIONS,
+  type OptionName,
+  optionWord,
+  STATE_WORDS,
+  SUBCOMMAND_ORDER,
+  SUBCOMMAND_SPECS,
+  type SubcommandId,
+  TIME_FORMS,
+  TIME_NOTES,
+} from './command-spec.js';
+import type { ComponentState } from './types.js';
+
+const EXTRA_TOPICS = ['times', 'states', 'options'] as const;
+const TOPICS: readonly string[] = [...SUBCOMMAND_ORDER, ...EXTRA_TOPICS];
+
+const optionLine = (name: OptionName): string => {
+  const o = OPTIONS[name];
+  const spellings = [o.name, ...o.aliases].map((n) => `--${n}`).join(' / ');
+  return `\`${spellings} ${o.placeholder}\`: ${o.description}`;
+};
+
+function subcommandHelp(id: SubcommandId): string {
+  const spec = SUBCOMMAND_SPECS[id];
+  const lines = [`\`${spec.usage}\``, spec.summary, ''];
+  if (spec.args.length > 0) {
+    lines.push('Arguments:');
+    for (const a of spec.args) lines.push(`  \`<${a.name}>\`: ${a.description}`);
+  }
+  if (spec.options.length > 0) {
+    lines.push('Options:');
+    for (const o of spec.options) {
+      lines.push(`  ${optionLine(o)}${spec.required.includes(o) ? ' (required)' : ''}`);
+    }
+  }
+  lines.push('Examples:');
+  for (const e of spec.examples) lines.push(`  \`${e}\``);
+  return lines.join('\n');
+}
+
+function overview(): string {
+  const lines = ['Herald posts the status of our systems. Commands:', ''];
+  for (const id of SUBCOMMAND_ORDER) {
+    const spec = SUBCOMMAND_SPECS[id];
+    lines.push(`\`${spec.usage}\``, `  ${spec.summary}`);
+  }
+  lines.push(
+    '',
+    `More: \`/status help <topic>\`, where a topic is ${TOPICS.map((t) => `\`${t}\``).join(', ')}.`,
+  );
+  return lines.join('\n');
+}
+
+function timesHelp(): string {
+  const lines = ['Times (for `--at`, `--start` and `--end`):'];
+  for (const f of TIME_FORMS) lines.push(`  \`${f.example}\`: ${f.form}`);
+  lines.push('', ...TIME_NOTES);
+  return lines.join('\n');
+}
+
+function statesHelp(): string {
+  const lines = ['States, and the words that mean them:'];
+  for (const [state, words] of Object.entries(STATE_WORDS) as [ComponentState, readonly string[]][]) {
+    lines.push(`  ${state}: ${words.map((w) => `\`${w}\``).join(', ')}`);
+  }
+  lines.push(
+    '',
+    'Example: `/status nc018 smtp restored "We’ve cleaned up the spam and restarted SMTP on server NC018."`',
+  );
+  return lines.join('\n');
+}
+
+function optionsHelp(only?: OptionName): string {
+  const names = only ? [only] : (Object.keys(OPTIONS) as OptionName[]);
+  const lines = [only ? 'Option:' : 'Options:'];
+  for (const n of names) {
+    const takenBy = SUBCOMMAND_ORDER.filter((id) => SUBCOMMAND_SPECS[id].options.includes(n));
+    lines.push(`  ${optionLine(n)}. Taken by: ${takenBy.map((id) => `\`${id}\``).join(', ')}.`);
+  }
+  lines.push(
+    '',
+    'A value is one quoted string, or the words up to the next option. `—` and `–` work as `--`.',
+    'Options may come before or after the message.',
+  );
+  return lines.join('\n');
+}
+
+export function helpText(topic: string | null): string {
+  if (topic === null || topic.trim() === '') return overview();
+  const t = topic.trim().toLowerCase();
+  const subcommand = SUBCOMMAND_ORDER.find((id) => id === t);
+  if (subcommand) return subcommandHelp(subcommand);
+  if (t === 'times' || t === 'time') return timesHelp();
+  if (t === 'states' || t === 'state') return statesHelp();
+  if (t === 'options') return optionsHelp();
+  const name = optionWord(t)?.name ?? t;
+  const option = (Object.keys(OPTIONS) as OptionName[]).find(
+    (o) => o === name || OPTIONS[o].aliases.includes(name),
+  );
+  if (option) return optionsHelp(option);
+  const guess = suggest(t, TOPICS);
+  return (
+    `No help on "${topic.trim()}"${guess ? `: did you mean \`help ${guess}\`?` : '.'} ` +
+    `Topics are ${TOPICS.map((x) => `\`${x}\``).join(', ')}.`
+  );
+}
