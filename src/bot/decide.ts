@@ -1,0 +1,586 @@
+// The decisions: given a command, what the store holds now, and the time, what changes — or why not.
+// Pure: no clock, no I/O; the store view is read-only and the caller runs this inside one transaction.
+
+import type { CoreSettings } from './catalog.js';
+import type { Command, IncidentRef, PostRef } from './command.js';
+import type { Change, IncidentPatch, NewPost, StateRepository } from './ports.js';
+import { accept, type Result, refuse } from './refusal.js';
+import { completedTitle, componentTitle, updateTitle } from './titles.js';
+import type { Actor, ComponentKey, ComponentState, Incident, Post } from './types.js';
+
+export type WritingCommand = Exclude<Command, { kind: 'list' } | { kind: 'help' }>;
+export type StateView = Omit<StateRepository, 'apply'>;
+
+export interface DecideContext {
+  now: number;
+  actor: Actor;
+  settings: CoreSettings;
+  /** The command as typed, for the audit row. */
+  text: string;
+}
+
+export interface Decision {
+  change: Change;
+  /** Things the user should know about how the command was taken. */
+  notes: string[];
+}
+
+const keyOf = (c: ComponentKey): string => `${c.system}/${c.service}`;
+const hasKey = (list: readonly ComponentKey[], k: ComponentKey): boolean =>
+  list.some((x) => x.system === k.system && x.service === k.service);
+const unionKeys = (a: readonly ComponentKey[], b: readonly ComponentKey[]): ComponentKey[] => [
+  ...a,
+  ...b.filter((k) => !hasKey(a, k)),
+];
+const unionTags = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
+const ref = (i: Incident): string => `#${i.id}`;
+const describe = (keys: readonly ComponentKey[]): string =>
+  keys.map((k) => `${k.system} ${k.service}`).join(', ');
+
+const ACTIVE = new Set(['open', 'scheduled', 'in_progress']);
+/** Severity, to keep an outage's impact at its worst state. */
+const SEVERITY: Record<ComponentState, number> = { operational: 0, maintenance: 1, degraded: 2, down: 3 };
+
+export function decide(cmd: WritingCommand, view: StateView, ctx: DecideContext): Result<Decision> {
+  switch (cmd.kind) {
+    case 'change':
+      return decideChange(cmd, view, ctx);
+    case 'update':
+      return decideUpdate(cmd, view, ctx);
+    case 'resolve':
+      return decideResolve(cmd, view, ctx);
+    case 'maintenance':
+      return decideMaintenance(cmd, view, ctx);
+    case 'notice':
+      return decideNotice(cmd, ctx);
+    case 'edit':
+    case 'retract':
+      return decidePostFix(cmd, view, ctx);
+  }
+}
+
+function baseChange(cmd: WritingCommand, ctx: DecideContext): Pick<Change, 'kind' | 'audit' | 'outlets'> {
+  return {
+    kind: cmd.kind,
+    outlets: [...ctx.settings.outlets],
+    audit: { at: ctx.now, actor: ctx.actor, text: ctx.text, result: 'ok', code: cmd.kind },
+  };
+}
+
+function newPost(
+  ctx: DecideContext,
+  fields: { number: number; title: string; text: string; tags: string[]; eventAt: number | null },
+  state: ComponentState | null,
+): NewPost {
+  return { ...fields, author: ctx.actor.name, publishedAt: ctx.now, state };
+}
+
+function resolveIncident(r: IncidentRef, view: StateView): Result<Incident> {
+  if (r.by === 'number') {
+    const found = view.incident(r.number);
+    return found ? accept(found) : refuse('unknown_incident', `there is no incident #${r.number}`);
+  }
+  const key = { system: r.system, service: r.service };
+  const matches = view.activeIncidents().filter((i) => hasKey(i.components, key));
+  const [only, ...rest] = matches;
+  if (!only) return refuse('unknown_incident', `no incident is open on ${r.system} ${r.service}`);
+  if (rest.length) {
+    return refuse(
+      'ambiguous_incident',
+      `${matches.length} incidents are open on ${r.system} ${r.service} (${matches.map(ref).join(', ')}): give the number, e.g. \`update ${only.id} "…"\``,
+    );
+  }
+  return accept(only);
+}
+
+function requireActive(incident: Incident): Result<Incident> {
+  if (ACTIVE.has(incident.status)) return accept(incident);
+  return refuse(
+    'incident_closed',
+    `incident ${ref(incident)} ("${incident.title}") is ${incident.status}; open a new one instead`,
+  );
+}
+
+function nextNumber(incident: Incident, given: number | null): Result<number> {
+  if (given === null) return accept(incident.lastNumber + 1);
+  if (given <= incident.lastNumber) {
+    return refuse(
+      'bad_number',
+      `incident ${ref(incident)} is already at update ${incident.lastNumber}; --number must be more than that`,
+    );
+  }
+  return accept(given);
+}
+
+/** `<system> <services> <state> "<message>"`: opens, updates or closes the story about those components. */
+function decideChange(
+  cmd: Extract<WritingCommand, { kind: 'change' }>,
+  view: StateView,
+  ctx: DecideContext,
+): Result<Decision> {
+  const { settings } = ctx;
+  const keys: ComponentKey[] = cmd.services.map((service) => ({ system: cmd.system, service }));
+  const eventAt = cmd.at?.at ?? null;
+  const when = eventAt ?? ctx.now;
+  const touching = view
+    .activeIncidents()
+    .filter((i) => i.kind !== 'notice' && i.components.some((k) => hasKey(keys, k)));
+  if (touching.length > 1) {
+    return refuse(
+      'ambiguous_incident',
+      `${describe(keys)} ${touching.length === 1 ? 'is' : 'are'} in ${touching.length} open incidents (${touching.map(ref).join(', ')}): use \`update <number> "…"\` or \`resolve <number> "…"\``,
+    );
+  }
+  const incident = touching[0];
+  const componentStates = new Map(view.components().map((c) => [keyOf(c), c.state]));
+  const current = (k: ComponentKey) => componentStates.get(keyOf(k)) ?? 'operational';
+  const base = baseChange(cmd, ctx);
+
+  if (cmd.state === 'operational') {
+    if (!incident) {
+      const title = cmd.title ?? componentTitle(settings.titles, settings.catalog, 'restored', keys);
+      return accept({
+        change: {
+          ...base,
+          incident: {
+            create: {
+              kind: 'outage',
+              status: 'resolved',
+              title,
+              tags: cmd.tags,
+              components: keys,
+              impact: 'down',
+              openedAt: when,
+              closedAt: when,
+              startsAt: null,
+              endsAt: null,
+              lastNumber: 1,
+            },
+          },
+          post: newPost(ctx, { number: 1, title, text: cmd.message, tags: cmd.tags, eventAt }, 'operational'),
+          edit: null,
+          retract: null,
+          components: keys.map((k) => ({ ...k, state: 'operational' })),
+        },
+        notes: [`no incident was open on ${describe(keys)}: recorded as an outage that is already over`],
+      });
+    }
+    const after = incident.components.map((k) => ({
+      ...k,
+      state: hasKey(keys, k) ? ('operational' as const) : current(k),
+    }));
+    const allBack = after.every((c) => c.state === 'operational');
+    const number = incident.lastNumber + 1;
+    const isMaintenance = incident.kind === 'maintenance';
+    const title =
+      cmd.title ??
+      (allBack
+        ? isMaintenance
+          ? completedTitle(settings.titles, incident.title)
+          : componentTitle(settings.titles, settings.catalog, 'restored', incident.components)
+        : updateTitle(settings.titles, incident.title, number));
+    const patch: IncidentPatch = { lastNumber: number, tags: unionTags(incident.tags, cmd.tags) };
+    if (allBack) {
+      patch.status = isMaintenance ? 'completed' : 'resolved';
+      patch.closedAt = when;
+    }
+    return accept({
+      change: {
+        ...base,
+        incident: { id: incident.id, patch },
+        post: newPost(ctx, { number, title, text: cmd.message, tags: cmd.tags, eventAt }, 'operational'),
+        edit: null,
+        retract: null,
+        components: keys
+          .filter((k) => hasKey(incident.components, k))
+          .map((k) => ({ ...k, state: 'operational' })),
+      },
+      notes: allBack
+        ? [`incident ${ref(incident)} is ${patch.status}: all of its components are operational`]
+        : [
+            `incident ${ref(incident)} stays open: ${describe(after.filter((c) => c.state !== 'operational'))} not back yet`,
+          ],
+    });
+  }
+
+  if (cmd.state === 'maintenance') {
+    const scheduled =
+      incident && incident.kind === 'maintenance' && incident.status === 'scheduled' ? incident : undefined;
+    if (incident && !scheduled && incident.kind !== 'maintenance') {
+      return refuse(
+        'ambiguous_incident',
+        `${describe(keys)} ${keys.length > 1 ? 'are' : 'is'} part of open incident ${ref(incident)}; resolve it first or use \`update ${incident.id} "…"\``,
+      );
+    }
+    if (incident && !scheduled) {
+      // Already in progress: this is an update of that maintenance.
+      return decideUpdate(
+        {
+          kind: 'update',
+          incident: { by: 'number', number: incident.id },
+          message: cmd.message,
+          at: cmd.at,
+          tags: cmd.tags,
+          title: cmd.title,
+          number: null,
+        },
+        view,
+        ctx,
+      );
+    }
+    return decideMaintenance(
+      {
+        kind: 'maintenance',
+        system: cmd.system,
+        services: cmd.services,
+        message: cmd.message,
+        start: { at: when, input: cmd.at?.input ?? 'now' },
+        end: null,
+        tags: cmd.tags,
+        title: cmd.title,
+      },
+      view,
+      ctx,
+      scheduled,
+    );
+  }
+
+  // down or degraded
+  const state = cmd.state;
+  if (incident && incident.kind === 'outage') {
+    const number = incident.lastNumber + 1;
+    const components = unionKeys(incident.components, keys);
+    const worse = SEVERITY[state] > SEVERITY[incident.impact ?? 'operational'];
+    return accept({
+      change: {
+        ...base,
+        incident: {
+          id: incident.id,
+          patch: {
+            lastNumber: number,
+            components,
+            tags: unionTags(incident.tags, cmd.tags),
+            ...(worse ? { impact: state } : {}),
+          },
+        },
+        post: newPost(
+          ctx,
+          {
+            number,
+            title: cmd.title ?? updateTitle(settings.titles, incident.title, number),
+            text: cmd.message,
+            tags: cmd.tags,
+            eventAt,
+          },
+          state,
+        ),
+        edit: null,
+        retract: null,
+        components: keys.map((k) => ({ ...k, state })),
+      },
+      notes: [
+        `${describe(keys)} ${keys.length > 1 ? 'are' : 'is'} already in open incident ${ref(incident)}: added update ${number}`,
+      ],
+    });
+  }
+  if (incident) {
+    return refuse(
+      'ambiguous_incident',
+      `${describe(keys)} ${keys.length > 1 ? 'are' : 'is'} in maintenance ${ref(incident)}; complete it with \`resolve ${incident.id} "…"\` first, or post to it with \`update ${incident.id} "…"\``,
+    );
+  }
+  const title = cmd.title ?? componentTitle(settings.titles, settings.catalog, state, keys);
+  return accept({
+    change: {
+      ...base,
+      incident: {
+        create: {
+          kind: 'outage',
+          status: 'open',
+          title,
+          tags: cmd.tags,
+          components: keys,
+          impact: state,
+          openedAt: when,
+          closedAt: null,
+          startsAt: null,
+          endsAt: null,
+          lastNumber: 1,
+        },
+      },
+      post: newPost(ctx, { number: 1, title, text: cmd.message, tags: cmd.tags, eventAt }, state),
+      edit: null,
+      retract: null,
+      components: keys.map((k) => ({ ...k, state })),
+    },
+    notes: [],
+  });
+}
+
+function decideUpdate(
+  cmd: Extract<WritingCommand, { kind: 'update' }>,
+  view: StateView,
+  ctx: DecideContext,
+): Result<Decision> {
+  const found = resolveIncident(cmd.incident, view);
+  if (!found.ok) return found;
+  const active = requireActive(found.value);
+  if (!active.ok) return active;
+  const incident = active.value;
+  const number = nextNumber(incident, cmd.number);
+  if (!number.ok) return number;
+  const n = number.value;
+  return accept({
+    change: {
+      ...baseChange(cmd, ctx),
+      incident: { id: incident.id, patch: { lastNumber: n, tags: unionTags(incident.tags, cmd.tags) } },
+      post: newPost(
+        ctx,
+        {
+          number: n,
+          title: cmd.title ?? updateTitle(ctx.settings.titles, incident.title, n),
+          text: cmd.message,
+          tags: cmd.tags,
+          eventAt: cmd.at?.at ?? null,
+        },
+        null,
+      ),
+      edit: null,
+      retract: null,
+      components: [],
+    },
+    notes: [],
+  });
+}
+
+function decideResolve(
+  cmd: Extract<WritingCommand, { kind: 'resolve' }>,
+  view: StateView,
+  ctx: DecideContext,
+): Result<Decision> {
+  const found = resolveIncident(cmd.incident, view);
+  if (!found.ok) return found;
+  const active = requireActive(found.value);
+  if (!active.ok) return active;
+  const incident = active.value;
+  const { settings } = ctx;
+  const n = incident.lastNumber + 1;
+  const when = cmd.at?.at ?? ctx.now;
+  const title =
+    incident.kind === 'maintenance'
+      ? completedTitle(settings.titles, incident.title)
+      : incident.kind === 'outage' && incident.components.length
+        ? componentTitle(settings.titles, settings.catalog, 'restored', incident.components)
+        : updateTitle(settings.titles, incident.title, n);
+  const status = incident.kind === 'maintenance' ? 'completed' : 'resolved';
+  const wasStarted = incident.status !== 'scheduled';
+  return accept({
+    change: {
+      ...baseChange(cmd, ctx),
+      incident: {
+        id: incident.id,
+        patch: { lastNumber: n, status, closedAt: when, tags: unionTags(incident.tags, cmd.tags) },
+      },
+      post: newPost(
+        ctx,
+        { number: n, title, text: cmd.message, tags: cmd.tags, eventAt: cmd.at?.at ?? null },
+        incident.components.length ? 'operational' : null,
+      ),
+      edit: null,
+      retract: null,
+      components: wasStarted ? incident.components.map((k) => ({ ...k, state: 'operational' as const })) : [],
+    },
+    notes: [
+      incident.status === 'scheduled'
+        ? `maintenance ${ref(incident)} had not started: it is marked completed (cancelled) and no component changed`
+        : `incident ${ref(incident)} is ${status}${incident.components.length ? `: ${describe(incident.components)} operational` : ''}`,
+    ],
+  });
+}
+
+function decideMaintenance(
+  cmd: Extract<WritingCommand, { kind: 'maintenance' }>,
+  view: StateView,
+  ctx: DecideContext,
+  scheduled?: Incident,
+): Result<Decision> {
+  const { settings } = ctx;
+  const keys: ComponentKey[] = cmd.services.map((service) => ({ system: cmd.system, service }));
+  const start = cmd.start.at;
+  const end = cmd.end?.at ?? null;
+  if (end !== null && end <= start) {
+    return refuse(
+      'end_before_start',
+      'the maintenance would end before it starts: --end must be after --start',
+    );
+  }
+  const started = start <= ctx.now;
+  const base = baseChange(cmd, ctx);
+  if (scheduled) {
+    const n = scheduled.lastNumber + 1;
+    return accept({
+      change: {
+        ...base,
+        incident: {
+          id: scheduled.id,
+          patch: {
+            status: 'in_progress',
+            startsAt: start,
+            lastNumber: n,
+            tags: unionTags(scheduled.tags, cmd.tags),
+          },
+        },
+        post: newPost(
+          ctx,
+          {
+            number: n,
+            title: cmd.title ?? updateTitle(settings.titles, scheduled.title, n),
+            text: cmd.message,
+            tags: cmd.tags,
+            eventAt: start,
+          },
+          'maintenance',
+        ),
+        edit: null,
+        retract: null,
+        components: scheduled.components.map((k) => ({ ...k, state: 'maintenance' as const })),
+      },
+      notes: [`scheduled maintenance ${ref(scheduled)} is now in progress`],
+    });
+  }
+  const clash = view
+    .activeIncidents()
+    .find(
+      (i) =>
+        i.kind === 'maintenance' && i.components.some((k) => hasKey(keys, k)) && i.status === 'in_progress',
+    );
+  if (clash && started) {
+    return refuse(
+      'ambiguous_incident',
+      `${describe(keys)} ${keys.length > 1 ? 'are' : 'is'} already in maintenance ${ref(clash)}; post to it with \`update ${clash.id} "…"\``,
+    );
+  }
+  const title = cmd.title ?? componentTitle(settings.titles, settings.catalog, 'maintenance', keys);
+  return accept({
+    change: {
+      ...base,
+      incident: {
+        create: {
+          kind: 'maintenance',
+          status: started ? 'in_progress' : 'scheduled',
+          title,
+          tags: cmd.tags,
+          components: keys,
+          impact: 'maintenance',
+          openedAt: ctx.now,
+          closedAt: null,
+          startsAt: start,
+          endsAt: end,
+          lastNumber: 1,
+        },
+      },
+      post: newPost(
+        ctx,
+        { number: 1, title, text: cmd.message, tags: cmd.tags, eventAt: null },
+        started ? 'maintenance' : null,
+      ),
+      edit: null,
+      retract: null,
+      components: started ? keys.map((k) => ({ ...k, state: 'maintenance' as const })) : [],
+    },
+    notes: [started ? 'the maintenance has started: its components are in maintenance' : 'scheduled'],
+  });
+}
+
+function decideNotice(
+  cmd: Extract<WritingCommand, { kind: 'notice' }>,
+  ctx: DecideContext,
+): Result<Decision> {
+  const number = cmd.number ?? 1;
+  const title = cmd.number === null ? cmd.title : updateTitle(ctx.settings.titles, cmd.title, number);
+  return accept({
+    change: {
+      ...baseChange(cmd, ctx),
+      incident: {
+        create: {
+          kind: 'notice',
+          status: 'open',
+          title: cmd.title,
+          tags: cmd.tags,
+          components: [],
+          impact: null,
+          openedAt: cmd.at?.at ?? ctx.now,
+          closedAt: null,
+          startsAt: null,
+          endsAt: null,
+          lastNumber: number,
+        },
+      },
+      post: newPost(
+        ctx,
+        { number, title, text: cmd.message, tags: cmd.tags, eventAt: cmd.at?.at ?? null },
+        null,
+      ),
+      edit: null,
+      retract: null,
+      components: [],
+    },
+    notes: [],
+  });
+}
+
+function findPost(r: PostRef, view: StateView): Result<Post> {
+  const post = view.post(r.incident, r.number);
+  if (post) return accept(post);
+  const incident = view.incident(r.incident);
+  return refuse(
+    'unknown_post',
+    incident
+      ? `incident #${r.incident} has no post ${r.number} (its posts are 1 to ${incident.lastNumber})`
+      : `there is no post ${r.incident}.${r.number}: there is no incident #${r.incident}`,
+  );
+}
+
+function decidePostFix(
+  cmd: Extract<WritingCommand, { kind: 'edit' | 'retract' }>,
+  view: StateView,
+  ctx: DecideContext,
+): Result<Decision> {
+  const found = findPost(cmd.post, view);
+  if (!found.ok) return found;
+  const post = found.value;
+  const name = `${cmd.post.incident}.${cmd.post.number}`;
+  if (post.retractedAt !== null) {
+    return refuse(
+      'post_retracted',
+      `post ${name} was retracted; it cannot be ${cmd.kind === 'edit' ? 'edited' : 'retracted again'}`,
+    );
+  }
+  const base = baseChange(cmd, ctx);
+  if (cmd.kind === 'edit') {
+    const currentText = post.edits.at(-1)?.text ?? post.text;
+    if (currentText === cmd.message) return refuse('no_change', `post ${name} already says exactly that`);
+    return accept({
+      change: {
+        ...base,
+        incident: { id: post.incidentId, patch: {} },
+        post: null,
+        edit: { postId: post.id, text: cmd.message, author: ctx.actor.name, at: ctx.now },
+        retract: null,
+        components: [],
+      },
+      notes: [`post ${name} corrected; the original stays visible with the correction dated`],
+    });
+  }
+  return accept({
+    change: {
+      ...base,
+      incident: { id: post.incidentId, patch: {} },
+      post: null,
+      edit: null,
+      retract: { postId: post.id, reason: cmd.reason, author: ctx.actor.name, at: ctx.now },
+      components: [],
+    },
+    notes: [`post ${name} is marked retracted; it stays visible as retracted`],
+  });
+}

@@ -1,0 +1,245 @@
+// herald.config.yaml + environment → a typed Config. Checked once, at start; every problem is listed at
+// once, with the key's path and what was expected. Only this module and src/cli.ts read process.env.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { IANAZone } from 'luxon';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { type CoreSettings, DEFAULT_TITLES } from './bot/catalog.js';
+import { SUBCOMMANDS } from './bot/command-spec.js';
+
+export const KNOWN_OUTLETS = ['site', 'twitter', 'mastodon', 'bluesky'] as const;
+
+const word = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lowercase word: letters, digits, ".", "_" or "-"');
+
+const serviceSchema = z.strictObject({
+  name: z.string().min(1),
+  aliases: z.array(word).default([]),
+});
+
+const systemSchema = z.strictObject({
+  name: z.string().min(1),
+  kind: z.enum(['server', 'platform']).default('server'),
+  aliases: z.array(word).default([]),
+  services: z.array(word).min(1, 'expected at least one service'),
+});
+
+const idList = z.array(z.string().min(1)).default([]);
+
+const fileSchema = z.strictObject({
+  site: z.strictObject({
+    title: z.string().min(1),
+    baseUrl: z.url({
+      protocol: /^https?$/,
+      error: 'expected an http(s) URL, e.g. https://status.example.com/',
+    }),
+    description: z.string().default(''),
+    feedItems: z.number().int().min(1).max(1000).default(50),
+  }),
+  zones: z
+    .array(
+      z.strictObject({
+        zone: z
+          .string()
+          .refine((v) => IANAZone.isValidZone(v), 'expected an IANA time zone, e.g. Africa/Lusaka'),
+        label: z.string().min(1),
+      }),
+    )
+    .default([]),
+  services: z.record(word, serviceSchema),
+  systems: z.record(word, systemSchema),
+  staff: z
+    .strictObject({
+      shell: z.array(z.string().min(1)).default(['*']),
+      slack: z.strictObject({ users: idList, groups: idList, channels: idList }).default({
+        users: [],
+        groups: [],
+        channels: [],
+      }),
+      discord: z.strictObject({ users: idList, roles: idList, guilds: idList }).default({
+        users: [],
+        roles: [],
+        guilds: [],
+      }),
+    })
+    .default({
+      shell: ['*'],
+      slack: { users: [], groups: [], channels: [] },
+      discord: { users: [], roles: [], guilds: [] },
+    }),
+  limits: z
+    .strictObject({ messageLength: z.number().int().min(100).max(40_000).default(4000) })
+    .default({ messageLength: 4000 }),
+  titles: z
+    .strictObject({
+      down: z.string().min(1).default(DEFAULT_TITLES.down),
+      degraded: z.string().min(1).default(DEFAULT_TITLES.degraded),
+      restored: z.string().min(1).default(DEFAULT_TITLES.restored),
+      maintenance: z.string().min(1).default(DEFAULT_TITLES.maintenance),
+      completed: z.string().min(1).default(DEFAULT_TITLES.completed),
+      update: z.string().min(1).default(DEFAULT_TITLES.update),
+    })
+    .default(DEFAULT_TITLES),
+  outlets: z.array(z.enum(KNOWN_OUTLETS)).default(['site', 'twitter', 'mastodon', 'bluesky']),
+});
+
+type ConfigFile = z.infer<typeof fileSchema>;
+
+const portSchema = z.coerce.number().int().min(0).max(65_535);
+
+const envSchema = z.object({
+  HERALD_CONFIG: z.string().min(1).default('./herald.config.yaml'),
+  HERALD_DATA_DIR: z.string().min(1).default('./data'),
+  HERALD_PUBLIC_DIR: z.string().min(1).default('./public'),
+  HERALD_PORT: portSchema.default(8080),
+  HERALD_HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface SiteConfig {
+  title: string;
+  baseUrl: string;
+  description: string;
+  feedItems: number;
+}
+
+export interface Config {
+  core: CoreSettings;
+  site: SiteConfig;
+  paths: { config: string; dataDir: string; publicDir: string; database: string };
+  http: { host: string; port: number };
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+const formatPath = (where: string, p: readonly PropertyKey[]): string =>
+  `${where}${p.length ? ` ${p.map((k) => (typeof k === 'number' ? `[${k}]` : String(k))).join('.')}` : ''}`.replace(
+    /\.\[/g,
+    '[',
+  );
+
+function zodProblems(where: string, error: z.ZodError): string[] {
+  return error.issues.map((i) => `${formatPath(where, i.path)}: ${i.message}`);
+}
+
+/** Cross-references zod cannot see: services named by systems exist, and no word means two things. */
+function catalogProblems(file: ConfigFile, where: string): string[] {
+  const problems: string[] = [];
+  const reserved = new Set<string>([...SUBCOMMANDS, 'all']);
+  const seenSystems = new Map<string, string>();
+  for (const [id, sys] of Object.entries(file.systems)) {
+    sys.services.forEach((svc, i) => {
+      if (!(svc in file.services)) {
+        problems.push(
+          `${where} systems.${id}.services[${i}]: unknown service "${svc}"; define it under services (known: ${Object.keys(file.services).join(', ')})`,
+        );
+      }
+    });
+    for (const w of [id, ...sys.aliases]) {
+      if (reserved.has(w))
+        problems.push(`${where} systems.${id}: "${w}" is a command word and cannot name a system`);
+      const other = seenSystems.get(w);
+      if (other) problems.push(`${where} systems.${id}: "${w}" already names system ${other}`);
+      seenSystems.set(w, id);
+    }
+  }
+  const seenServices = new Map<string, string>();
+  for (const [id, svc] of Object.entries(file.services)) {
+    for (const w of [id, ...svc.aliases]) {
+      const other = seenServices.get(w);
+      if (other) problems.push(`${where} services.${id}: "${w}" already names service ${other}`);
+      seenServices.set(w, id);
+    }
+  }
+  return problems;
+}
+
+function toCoreSettings(file: ConfigFile): CoreSettings {
+  return {
+    catalog: {
+      services: Object.entries(file.services).map(([id, s]) => ({ id, name: s.name, aliases: s.aliases })),
+      systems: Object.entries(file.systems).map(([id, s]) => ({
+        id,
+        name: s.name,
+        kind: s.kind,
+        aliases: s.aliases,
+        services: s.services,
+      })),
+    },
+    titles: file.titles,
+    zones: file.zones,
+    staff: file.staff,
+    messageLimit: file.limits.messageLength,
+    outlets: [...file.outlets],
+  };
+}
+
+/** Parses and checks configuration text (YAML); `where` names it in problems. */
+export function parseConfigFile(
+  text: string,
+  where = 'herald.config.yaml',
+): { ok: true; file: ConfigFile } | { ok: false; problems: string[] } {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { maxAliasCount: 100 });
+  } catch (e) {
+    const msg = e instanceof YAMLParseError ? e.message.split('\n')[0] : String(e);
+    return { ok: false, problems: [`${where}: not valid YAML: ${msg}`] };
+  }
+  const parsed = fileSchema.safeParse(raw ?? {});
+  if (!parsed.success) return { ok: false, problems: zodProblems(where, parsed.error) };
+  const problems = catalogProblems(parsed.data, where);
+  return problems.length ? { ok: false, problems } : { ok: true, file: parsed.data };
+}
+
+/** Reads the configuration the way `herald` does: the environment names the file and the folders. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ConfigResult {
+  // Each variable on its own, so that one bad value neither hides the others' problems nor their values.
+  const problems: string[] = [];
+  const e = envSchema.parse({});
+  for (const key of Object.keys(envSchema.shape) as Array<keyof typeof envSchema.shape>) {
+    const one = envSchema.shape[key].safeParse(env[key]);
+    if (one.success) Object.assign(e, { [key]: one.data });
+    else
+      problems.push(
+        ...zodProblems('environment', one.error).map((p) => p.replace(/^environment/, `environment ${key}`)),
+      );
+  }
+  const configPath = path.resolve(cwd, e.HERALD_CONFIG);
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(configPath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    problems.push(
+      `${configPath}: cannot read the configuration (${code ?? String(err)}); set HERALD_CONFIG to its path`,
+    );
+  }
+  let file: ConfigFile | undefined;
+  if (text !== undefined) {
+    const parsed = parseConfigFile(text, path.basename(configPath));
+    if (parsed.ok) file = parsed.file;
+    else problems.push(...parsed.problems);
+  }
+  if (problems.length || !file) return { ok: false, problems };
+  const dataDir = path.resolve(cwd, e.HERALD_DATA_DIR);
+  return {
+    ok: true,
+    config: {
+      core: toCoreSettings(file),
+      site: file.site,
+      paths: {
+        config: configPath,
+        dataDir,
+        publicDir: path.resolve(cwd, e.HERALD_PUBLIC_DIR),
+        database: path.join(dataDir, 'herald.db'),
+      },
+      http: { host: e.HERALD_HOST, port: e.HERALD_PORT },
+      logLevel: e.LOG_LEVEL,
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// Configuration is checked once, at start, and every problem is listed at once with its path.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfigFile } from '../src/config.js';
+import { tempDir } from './helpers/core.js';
+import { testSettings } from './helpers/settings.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const shipped = fs.readFileSync(path.join(root, 'herald.config.yaml'), 'utf8');
+
+describe('the shipped configuration', () => {
+  it('loads, and is the catalog the core tests use', () => {
+    const result = loadConfig({}, root);
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.config.core).toEqual(testSettings);
+    expect(result.config.paths.database).toBe(path.join(root, 'data', 'herald.db'));
+    expect(result.config.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(result.config.site.baseUrl).toBe('http://127.0.0.1:8080/');
+  });
+
+  it('.env.example lists settings that load as they are', () => {
+    const env = parseEnv(fs.readFileSync(path.join(root, '.env.example'), 'utf8'));
+    const result = loadConfig(env, root);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
+  it('every variable the code reads from the environment is listed in .env.example', () => {
+    const example = fs.readFileSync(path.join(root, '.env.example'), 'utf8');
+    const listed = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const source = fs
+      .readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => fs.readFileSync(path.join(root, 'src', f), 'utf8'))
+      .join('\n');
+    const read = new Set(
+      // Read as env.NAME / env['NAME'], or declared as a key of the environment schema (NAME: z…).
+      [
+        ...source.matchAll(
+          /(?:env\.|env\[['"])((?:HERALD|SLACK|DISCORD|TWITTER|MASTODON|BLUESKY|LOG)_[A-Z0-9_]+)|\b((?:HERALD|SLACK|DISCORD|TWITTER|MASTODON|BLUESKY|LOG)_[A-Z0-9_]+): z\./g,
+        ),
+      ].map((m) => m[1] ?? m[2]),
+    );
+    expect([...read].filter((v) => !listed.has(v))).toEqual([]);
+  });
+});
+
+describe('a broken configuration', () => {
+  it('lists every problem at once, with its path and what was expected', () => {
+    const broken = shipped
+      .replace('baseUrl: http://127.0.0.1:8080/', 'baseUrl: not a url')
+      .replace('zone: Africa/Lusaka', 'zone: Africa/Lusakka')
+      .replace('services: [smtp, imap, pop, relay]', 'services: [smtp, imapp]')
+      .replace('feedItems: 50', 'feedItems: "fifty"');
+    const result = parseConfigFile(broken);
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^herald\.config\.yaml site\.baseUrl: expected an http\(s\) URL/),
+        expect.stringMatching(/^herald\.config\.yaml site\.feedItems: .*number/i),
+        expect.stringMatching(/^herald\.config\.yaml zones\[1\]\.zone: expected an IANA time zone/),
+      ]),
+    );
+    // Cross-references are checked once the shapes are right.
+    const badService = parseConfigFile(
+      shipped.replace('services: [smtp, imap, pop, relay]', 'services: [smtp, imapp]'),
+    );
+    expect(badService.ok ? [] : badService.problems).toEqual([
+      'herald.config.yaml systems.email.services[1]: unknown service "imapp"; define it under services (known: smtp, imap, pop, web, dns, ftp, mysql, lists, spam, relay)',
+    ]);
+  });
+
+  it('refuses a system named like a command word, and a word that names two things', () => {
+    const result = parseConfigFile(shipped.replace('aliases: [nc26]', 'aliases: [nc18, update]'));
+    expect(result.ok ? [] : result.problems).toEqual([
+      'herald.config.yaml systems.nc026: "nc18" already names system nc018',
+      'herald.config.yaml systems.nc026: "update" is a command word and cannot name a system',
+    ]);
+  });
+
+  it('names unreadable YAML, a missing file and a bad port', () => {
+    expect(parseConfigFile('site: [unclosed')).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^herald\.config\.yaml: not valid YAML/)],
+    });
+    const dir = tempDir();
+    const result = loadConfig({ HERALD_CONFIG: 'missing.yaml', HERALD_PORT: 'eighty' }, dir);
+    expect(result.ok ? [] : result.problems).toEqual([
+      expect.stringMatching(/^environment HERALD_PORT: /),
+      expect.stringMatching(/missing\.yaml: cannot read the configuration \(ENOENT\); set HERALD_CONFIG/),
+    ]);
+    fs.rmSync(dir, { recursive: true });
+  });
+});

@@ -1,0 +1,87 @@
+// Runs the real `herald` command (bin/herald.js, the compiled CLI) in a folder of its own.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from './core.js';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+export const bin = path.join(root, 'bin', 'herald.js');
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliWorld {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  database: string;
+  run(args: string[], options?: { input?: string }): CliResult;
+  /** Starts `herald start` with piped standard input; resolves when it exits. */
+  start(input: string): Promise<CliResult>;
+  cleanup(): void;
+}
+
+/** A folder with its own data and public dirs; `config` replaces the shipped herald.config.yaml if given. */
+export function createCliWorld(options: { config?: string } = {}): CliWorld {
+  const dir = tempDir('herald-cli-');
+  let configPath = path.join(root, 'herald.config.yaml');
+  if (options.config !== undefined) {
+    configPath = path.join(dir, 'herald.config.yaml');
+    fs.writeFileSync(configPath, options.config);
+  }
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    HERALD_CONFIG: configPath,
+    HERALD_DATA_DIR: path.join(dir, 'data'),
+    HERALD_PUBLIC_DIR: path.join(dir, 'public'),
+    HERALD_PORT: '0',
+    LOG_LEVEL: 'warn',
+  };
+  return {
+    dir,
+    env,
+    database: path.join(dir, 'data', 'herald.db'),
+    run(args, runOptions = {}) {
+      const r = spawnSync(process.execPath, [bin, ...args], {
+        cwd: dir,
+        env,
+        input: runOptions.input ?? '',
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+    start(input) {
+      return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [bin, 'start'], {
+          cwd: dir,
+          env,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => {
+          stdout += d;
+        });
+        child.stderr.on('data', (d) => {
+          stderr += d;
+        });
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`herald start did not exit; stdout: ${stdout}; stderr: ${stderr}`));
+        }, 20_000);
+        child.on('exit', (status) => {
+          clearTimeout(timer);
+          resolve({ status, stdout, stderr });
+        });
+        child.stdin.end(input);
+      });
+    },
+    cleanup() {
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
