@@ -55,8 +55,25 @@ export interface StateRepository {
   apply(change: Change): Applied;
 }
 
+/**
+ * The deliveries table seen as an outbox. A delivery stays `pending` while it is retried (with its last
+ * error and next attempt); `failed` is final until staff re-queue it.
+ */
+export interface Outbox {
+  /** Pending deliveries whose next attempt is due, oldest first. */
+  due(now: number, options?: { outlet?: string; limit?: number }): Delivery[];
+  markSent(id: number, remote: { id: string | null; url: string | null }, at: number): void;
+  /** A transient failure: count the attempt, keep the reason, try again at `nextAttemptAt`. */
+  markRetry(id: number, error: string, nextAttemptAt: number): void;
+  /** A permanent failure: shown to staff until re-queued. */
+  markFailed(id: number, error: string): void;
+  /** Puts failed deliveries (all, or one post's) back in the queue, due at `now`; returns how many. */
+  requeue(now: number, postId?: number): number;
+}
+
 /** The store as the rest of Herald sees it. */
 export interface Store extends Omit<StateRepository, 'apply'> {
+  outbox: Outbox;
   /** Runs fn in one BEGIN IMMEDIATE transaction: all of its writes, or none if it throws. */
   transact<T>(fn: (repo: StateRepository) => T): T;
   incidents(options?: { status?: IncidentStatus[]; limit?: number }): Incident[];

@@ -16,6 +16,7 @@ import {
 } from './mappers.js';
 import { latestSchemaVersion, migrate, SchemaTooNewError } from './migrate.js';
 import { openDatabase, type SqliteDatabase } from './open-database.js';
+import { createSqliteOutbox } from './outbox.js';
 import { prepareStatements } from './statements.js';
 
 /** Opens (creating if needed) and migrates the database at `file`, and returns the store on it. */
@@ -60,6 +61,7 @@ export function createSqliteStore(db: SqliteDatabase): Store {
 
   return {
     ...reads,
+    outbox: createSqliteOutbox(db),
     transact<T>(fn: (repo: StateRepository) => T): T {
       let open = true;
       const guard =

@@ -1,0 +1,137 @@
+// The publisher: drains the outbox, outlet by outlet, and records what became of each delivery. A failing
+// outlet never blocks the others; a transient failure is retried with exponential backoff and jitter.
+
+import type { Outlet } from './adapters/outlets/outlet.js';
+import type { Clock } from './bot/handle-command.js';
+import type { Outbox } from './bot/ports.js';
+import type { Logger } from './logger.js';
+
+export interface PublishReport {
+  outlet: string;
+  sent: number;
+  retrying: number;
+  failed: number;
+  errors: string[];
+}
+
+export interface Publisher {
+  /** One pass over every outlet's due deliveries. Passes never overlap: a call during one waits for it. */
+  runOnce(): Promise<PublishReport[]>;
+  /** Starts the loop: a pass every `intervalMs`, and one soon after each wake(). */
+  start(intervalMs: number): void;
+  /** Asks for a pass now (after a command was recorded). */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export interface PublisherOptions {
+  outbox: Outbox;
+  outlets: Outlet[];
+  clock: Clock;
+  log: Logger;
+  /** Backoff for the nth failed attempt (1-based), before jitter. */
+  backoff?: (attempt: number) => number;
+  random?: () => number;
+}
+
+/** 5 s, 10 s, 20 s, … capped at 15 minutes. */
+export const defaultBackoff = (attempt: number): number => Math.min(5_000 * 2 ** (attempt - 1), 15 * 60_000);
+
+export function createPublisher(options: PublisherOptions): Publisher {
+  const { outbox, outlets, clock, log } = options;
+  const backoff = options.backoff ?? defaultBackoff;
+  const random = options.random ?? Math.random;
+  let running: Promise<PublishReport[]> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  async function pass(): Promise<PublishReport[]> {
+    const reports: PublishReport[] = [];
+    await Promise.allSettled(
+      outlets.map(async (outlet) => {
+        const report: PublishReport = { outlet: outlet.name, sent: 0, retrying: 0, failed: 0, errors: [] };
+        reports.push(report);
+        const due = outbox.due(clock.now(), { outlet: outlet.name });
+        if (!due.length) return;
+        let results: Awaited<ReturnType<Outlet['deliver']>>;
+        try {
+          results = await outlet.deliver(due);
+        } catch (error) {
+          // An outlet that throws has failed as a whole: every delivery of the batch is retried.
+          const message = error instanceof Error ? error.message : String(error);
+          log.error({ err: error, outlet: outlet.name }, 'outlet failed');
+          results = due.map((d) => ({ id: d.id, ok: false as const, retry: true as const, error: message }));
+        }
+        const attempts = new Map(due.map((d) => [d.id, d.attempts]));
+        for (const r of results) {
+          if (r.ok) {
+            outbox.markSent(r.id, { id: r.remoteId, url: r.remoteUrl }, clock.now());
+            report.sent++;
+          } else if (r.retry) {
+            const attempt = (attempts.get(r.id) ?? 0) + 1;
+            const wait = backoff(attempt) * (0.5 + random() / 2);
+            const at = Math.max(r.retryAt ?? 0, clock.now() + wait);
+            outbox.markRetry(r.id, r.error, Math.round(at));
+            report.retrying++;
+            report.errors.push(r.error);
+            log.warn(
+              {
+                outlet: outlet.name,
+                delivery: r.id,
+                attempt,
+                retryAt: new Date(at).toISOString(),
+                error: r.error,
+              },
+              'delivery will be retried',
+            );
+          } else {
+            outbox.markFailed(r.id, r.error);
+            report.failed++;
+            report.errors.push(r.error);
+            log.error({ outlet: outlet.name, delivery: r.id, error: r.error }, 'delivery failed');
+          }
+        }
+      }),
+    );
+    return reports.sort((a, b) => a.outlet.localeCompare(b.outlet));
+  }
+
+  function runOnce(): Promise<PublishReport[]> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = pass().finally(() => {
+      running = null;
+      if (again && !stopped) {
+        again = false;
+        void runOnce();
+      }
+    });
+    return running;
+  }
+
+  return {
+    runOnce,
+    start(intervalMs) {
+      stopped = false;
+      const tick = () => {
+        runOnce()
+          .catch((error) => log.error({ err: error }, 'publisher pass failed'))
+          .finally(() => {
+            if (!stopped) timer = setTimeout(tick, intervalMs);
+          });
+      };
+      timer = setTimeout(tick, 0);
+    },
+    wake() {
+      if (!stopped) void runOnce().catch((error) => log.error({ err: error }, 'publisher pass failed'));
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}

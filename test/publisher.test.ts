@@ -1,0 +1,172 @@
+// The publisher drains the outbox: what each outlet received, and what the deliveries table says after.
+// The outlets here are scripted stand-ins for a platform; the publisher and the outbox are the real ones.
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeliveryResult, Outlet } from '../src/adapters/outlets/outlet.js';
+import type { Delivery } from '../src/bot/types.js';
+import { createPublisher } from '../src/publisher.js';
+import { createTestCore, recorded, type TestCore } from './helpers/core.js';
+
+const silent = pino({ level: 'silent' });
+
+/** An outlet whose answer for each delivery is scripted; it records every batch it was given. */
+function scriptedOutlet(
+  name: string,
+  answer: (d: Delivery, call: number) => Omit<DeliveryResult, 'id'> | 'throw',
+) {
+  const batches: number[][] = [];
+  let calls = 0;
+  const outlet: Outlet = {
+    name,
+    async deliver(deliveries) {
+      calls++;
+      batches.push(deliveries.map((d) => d.postId));
+      return deliveries.map((d) => {
+        const a = answer(d, calls);
+        if (a === 'throw') throw new Error(`${name} exploded`);
+        return { id: d.id, ...a } as DeliveryResult;
+      });
+    },
+  };
+  return { outlet, batches };
+}
+
+let core: TestCore;
+beforeEach(() => {
+  core = createTestCore({ now: '2012-07-27T21:39:27Z' });
+});
+afterEach(() => core.close());
+
+describe('the publisher', () => {
+  it('sends every due delivery once and records the remote id and link', async () => {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    recorded(core.run('nc018 smtp down "still at it"'));
+    const ok = scriptedOutlet('twitter', (d) => ({
+      ok: true,
+      remoteId: `t${d.postId}`,
+      remoteUrl: `https://x.example/${d.postId}`,
+    }));
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      outlets: [ok.outlet],
+      clock: { now: core.now },
+      log: silent,
+    });
+    const [report] = await publisher.runOnce();
+    expect(report).toEqual({ outlet: 'twitter', sent: 2, retrying: 0, failed: 0, errors: [] });
+    expect(ok.batches).toEqual([[1, 2]]);
+    expect(
+      core.store.deliveries({ outlet: 'twitter' }).map((d) => [d.status, d.remoteId, d.attempts]),
+    ).toEqual([
+      ['sent', 't1', 1],
+      ['sent', 't2', 1],
+    ]);
+    await publisher.runOnce();
+    expect(ok.batches).toHaveLength(1);
+  });
+
+  it('retries a transient failure with backoff, not before, and then sends it once', async () => {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    let down = true;
+    const flaky = scriptedOutlet('mastodon', () =>
+      down
+        ? { ok: false, retry: true, error: '503 Service Unavailable' }
+        : { ok: true, remoteId: 'm1', remoteUrl: null },
+    );
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      outlets: [flaky.outlet],
+      clock: { now: core.now },
+      log: silent,
+      backoff: (n) => 10_000 * 2 ** (n - 1),
+      random: () => 1,
+    });
+    await publisher.runOnce();
+    const [d] = core.store.deliveries({ outlet: 'mastodon' });
+    expect(d).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: '503 Service Unavailable',
+      nextAttemptAt: core.now() + 10_000,
+    });
+    core.setNow(core.now() + 9_999);
+    await publisher.runOnce();
+    expect(flaky.batches).toHaveLength(1);
+    core.setNow(core.now() + 1);
+    await publisher.runOnce();
+    expect(core.store.deliveries({ outlet: 'mastodon' })[0]).toMatchObject({
+      attempts: 2,
+      nextAttemptAt: core.now() + 20_000,
+    });
+    down = false;
+    core.setNow(core.now() + 20_000);
+    await publisher.runOnce();
+    expect(core.store.deliveries({ outlet: 'mastodon' })[0]).toMatchObject({
+      status: 'sent',
+      remoteId: 'm1',
+      attempts: 3,
+    });
+    expect(flaky.batches).toHaveLength(3);
+  });
+
+  it('waits for a platform reset time when one is given, and no earlier', async () => {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    const reset = core.now() + 15 * 60_000;
+    const limited = scriptedOutlet('twitter', () => ({
+      ok: false,
+      retry: true,
+      error: '429 Too Many Requests',
+      retryAt: reset,
+    }));
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      outlets: [limited.outlet],
+      clock: { now: core.now },
+      log: silent,
+      random: () => 0,
+    });
+    await publisher.runOnce();
+    expect(core.store.deliveries({ outlet: 'twitter' })[0]?.nextAttemptAt).toBe(reset);
+  });
+
+  it('marks a permanent failure failed with its reason, until staff re-queue it', async () => {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    const rejecting = scriptedOutlet('bluesky', () => ({
+      ok: false,
+      retry: false,
+      error: 'invalid credentials',
+    }));
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      outlets: [rejecting.outlet],
+      clock: { now: core.now },
+      log: silent,
+    });
+    const [report] = await publisher.runOnce();
+    expect(report).toMatchObject({ failed: 1, errors: ['invalid credentials'] });
+    expect(core.store.deliveries({ status: 'failed' })).toEqual([
+      expect.objectContaining({ outlet: 'bluesky', lastError: 'invalid credentials', nextAttemptAt: null }),
+    ]);
+    await publisher.runOnce();
+    expect(rejecting.batches).toHaveLength(1);
+    expect(core.store.outbox.requeue(core.now())).toBe(1);
+    expect(core.store.deliveries({ outlet: 'bluesky' })[0]?.status).toBe('pending');
+  });
+
+  it('keeps one outlet failing from blocking the others', async () => {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    const broken = scriptedOutlet('twitter', () => 'throw');
+    const ok = scriptedOutlet('mastodon', () => ({ ok: true, remoteId: 'm', remoteUrl: null }));
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      outlets: [broken.outlet, ok.outlet],
+      clock: { now: core.now },
+      log: silent,
+    });
+    const reports = await publisher.runOnce();
+    expect(reports).toEqual([
+      { outlet: 'mastodon', sent: 1, retrying: 0, failed: 0, errors: [] },
+      { outlet: 'twitter', sent: 0, retrying: 1, failed: 0, errors: ['twitter exploded'] },
+    ]);
+  });
+});
