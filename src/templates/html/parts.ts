@@ -1,0 +1,51 @@
+// Fragments both pages use: a state in words and a symbol, tags, paragraphs, the 90-day uptime bar.
+
+import type { DayHistory } from '../history.js';
+import type { StateLabel, SystemView } from '../site-view.js';
+import { escapeHtml, userLines, userText } from './escape.js';
+
+/** `✕ Down`: the symbol is decoration (hidden from screen readers), the word is the meaning. */
+export function stateHtml(state: StateLabel): string {
+  return `<span class="state state-${state.state}"><span aria-hidden="true">${state.symbol}</span> ${state.word}</span>`;
+}
+
+export function tagsHtml(tags: readonly string[]): string {
+  if (tags.length === 0) return '';
+  const items = tags.map((t) => `<span class="tag">${userText(t)}</span>`).join(' ');
+  return `<p class="tags"><span class="label">Tags:</span> ${items}</p>`;
+}
+
+export function paragraphsHtml(paragraphs: readonly string[]): string {
+  return paragraphs.map((p) => `<p>${userLines(p)}</p>`).join('\n');
+}
+
+const DAY_WIDTH = 10;
+const BAR_HEIGHT = 32;
+
+function dayRect(day: DayHistory, index: number): string {
+  return `<rect x="${index * DAY_WIDTH}" y="0" width="${DAY_WIDTH - 2}" height="${BAR_HEIGHT}" class="day-${day.state}"><title>${escapeHtml(day.text)}</title></rect>`;
+}
+
+/**
+ * One rect per day, oldest on the left, each with its day's text as a tooltip. For a screen reader the
+ * whole bar is one image whose label sums it up; the uptime figure and the days with incidents are text.
+ */
+export function uptimeHtml(system: SystemView): string {
+  const days = system.history;
+  const width = Math.max(1, days.length * DAY_WIDTH - 2);
+  const rects = days.map(dayRect).join('\n');
+  const list = system.incidentDays.length
+    ? `\n<details><summary>${system.incidentDays.length === 1 ? '1 day' : `${system.incidentDays.length} days`} with incidents</summary>
+<ul>
+${system.incidentDays.map((d) => `<li>${escapeHtml(d)}</li>`).join('\n')}
+</ul>
+</details>`
+    : '';
+  return `<figure class="uptime">
+<svg class="bar" role="img" aria-label="${escapeHtml(system.summary)}" viewBox="0 0 ${width} ${BAR_HEIGHT}" preserveAspectRatio="none" focusable="false" xmlns="http://www.w3.org/2000/svg">
+${rects}
+</svg>
+<div class="bar-ends" aria-hidden="true"><span>${days.length} days ago</span><span>Today</span></div>
+<figcaption><strong>${escapeHtml(system.uptimePercent)}%</strong> uptime over the last ${days.length} days</figcaption>
+</figure>${list}`;
+}

@@ -1,0 +1,94 @@
+// One neutral rendering of a post, made once per change; the site, the feeds and the social outlets each
+// format it their own way. Pure: the zones and the site's address are passed in. Text stays plain (not
+// escaped): each format escapes for itself.
+
+import type { ZoneDef } from '../bot/catalog.js';
+import type { ComponentState, Incident, IncidentKind, IncidentStatus, Post } from '../bot/types.js';
+import { annotateTimes, formatEventTime, formatIsoUtc, formatStamp } from './time.js';
+
+export interface RenderContext {
+  /** The site's public address, ending in `/`. */
+  baseUrl: string;
+  zones: readonly ZoneDef[];
+}
+
+export interface RenderedText {
+  /** The text with every `HH:MM UTC` followed by the client zones. */
+  text: string;
+  /** The same, split into paragraphs at blank lines. */
+  paragraphs: string[];
+}
+
+export interface RenderedPost extends RenderedText {
+  id: number;
+  incidentId: number;
+  number: number;
+  title: string;
+  /** `incidents/12.html#post-3` under the site's address: the post's stable id everywhere. */
+  permalink: string;
+  anchor: string;
+  publishedAt: number;
+  /** `29 October 2013 08:57:36 +0000` */
+  stamp: string;
+  /** `2013-10-29T08:57:36Z` */
+  iso: string;
+  /** `22:13 UTC (15:13 PDT Vancouver · 00:13 CAT Lusaka, 28 July)` when the post reports an event time. */
+  eventTime: string | null;
+  author: string;
+  tags: string[];
+  state: ComponentState | null;
+  /** The words as first published, when a correction replaced them. */
+  original: RenderedText | null;
+  corrections: Array<{ at: number; stamp: string; author: string }>;
+  retracted: { at: number; stamp: string; reason: string } | null;
+  incident: { id: number; title: string; kind: IncidentKind; status: IncidentStatus; url: string };
+}
+
+export const incidentPath = (id: number): string => `incidents/${id}.html`;
+export const postAnchor = (number: number): string => `post-${number}`;
+export const incidentUrl = (baseUrl: string, id: number): string => new URL(incidentPath(id), baseUrl).href;
+
+function renderText(text: string, day: number, zones: readonly ZoneDef[]): RenderedText {
+  const annotated = annotateTimes(text, day, zones);
+  return {
+    text: annotated,
+    paragraphs: annotated
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean),
+  };
+}
+
+export function renderPost(post: Post, incident: Incident, ctx: RenderContext): RenderedPost {
+  const day = post.eventAt ?? post.publishedAt;
+  const latest = post.edits.at(-1);
+  const current = renderText(latest?.text ?? post.text, day, ctx.zones);
+  const url = incidentUrl(ctx.baseUrl, incident.id);
+  return {
+    ...current,
+    id: post.id,
+    incidentId: incident.id,
+    number: post.number,
+    title: post.title,
+    permalink: `${url}#${postAnchor(post.number)}`,
+    anchor: postAnchor(post.number),
+    publishedAt: post.publishedAt,
+    stamp: formatStamp(post.publishedAt),
+    iso: formatIsoUtc(post.publishedAt),
+    eventTime: post.eventAt === null ? null : formatEventTime(post.eventAt, ctx.zones, { date: true }),
+    author: post.author,
+    tags: post.tags,
+    state: post.state,
+    original: latest ? renderText(post.text, day, ctx.zones) : null,
+    corrections: post.edits.map((e) => ({
+      at: e.editedAt,
+      stamp: formatStamp(e.editedAt),
+      author: e.author,
+    })),
+    retracted:
+      post.retractedAt === null
+        ? null
+        : { at: post.retractedAt, stamp: formatStamp(post.retractedAt), reason: post.retractReason ?? '' },
+    incident: { id: incident.id, title: incident.title, kind: incident.kind, status: incident.status, url },
+  };
+}
