@@ -1,0 +1,174 @@
+// The `site` outlet: the static status site and its feeds, written under the public folder. Every file is
+// written atomically (a temporary file in the same folder, fsync, rename), so a reader never sees half a
+// file. A delivery rewrites what its change affects — its incident's page, the index, the feeds — and
+// `rebuild()` rewrites everything.
+
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CoreSettings } from '../../bot/catalog.js';
+import type { Clock } from '../../bot/handle-command.js';
+import type { Store } from '../../bot/ports.js';
+import type { Incident } from '../../bot/types.js';
+import type { SiteConfig } from '../../config.js';
+import { renderFeeds } from '../../templates/feeds.js';
+import {
+  renderIncidentHtml,
+  renderIndexHtml,
+  renderNotFoundHtml,
+  SITE_ASSETS,
+} from '../../templates/html.js';
+import { incidentPath, type RenderedPost, renderPost } from '../../templates/post.js';
+import { buildIncidentView, buildIndexView } from '../../templates/site-view.js';
+import type { DeliveryResult, Outlet } from './outlet.js';
+
+const HISTORY_DAYS = 90;
+const DAY = 86_400_000;
+
+/** Writes `content` to `file` so that the old or the new file is there at every instant, never a part. */
+export function writeFileAtomic(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
+  const fd = fs.openSync(tmp, 'w', 0o644);
+  try {
+    fs.writeFileSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+export interface SiteOutletOptions {
+  store: Store;
+  site: SiteConfig;
+  settings: CoreSettings;
+  publicDir: string;
+  clock: Clock;
+}
+
+export interface SiteOutlet extends Outlet {
+  /** Rewrites the pages of these incidents, the index, the feeds; returns the files written. */
+  publishIncidents(ids: Iterable<number>): string[];
+  /** Rewrites every page and feed. */
+  rebuild(): string[];
+  /** When the site was last written by this process, or null. */
+  lastWrittenAt(): number | null;
+}
+
+export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
+  const { store, site, settings, publicDir, clock } = options;
+  const ctx = { baseUrl: site.baseUrl, zones: settings.zones };
+  let lastWritten: number | null = null;
+
+  const write = (relative: string, content: string, written: string[]) => {
+    writeFileAtomic(path.join(publicDir, relative), content);
+    written.push(relative);
+  };
+
+  function renderedRecent(limit: number): RenderedPost[] {
+    const incidents = new Map<number, Incident | undefined>();
+    return store.recentPosts(limit).flatMap((post) => {
+      if (!incidents.has(post.incidentId)) incidents.set(post.incidentId, store.incident(post.incidentId));
+      const incident = incidents.get(post.incidentId);
+      return incident ? [renderPost(post, incident, ctx)] : [];
+    });
+  }
+
+  function writeIncident(incident: Incident, now: number, written: string[]) {
+    const posts = store.postsOf(incident.id).map((p) => renderPost(p, incident, ctx));
+    write(
+      incidentPath(incident.id),
+      renderIncidentHtml(buildIncidentView({ site, settings, now, incident, posts })),
+      written,
+    );
+  }
+
+  function writeShared(now: number, written: string[]) {
+    const since = now - HISTORY_DAYS * DAY;
+    const incidents = store
+      .incidents()
+      .filter(
+        (i) =>
+          i.status === 'open' ||
+          i.status === 'scheduled' ||
+          i.status === 'in_progress' ||
+          (i.closedAt ?? now) >= since,
+      );
+    const recent = renderedRecent(Math.max(site.feedItems, 10));
+    write(
+      'index.html',
+      renderIndexHtml(
+        buildIndexView({
+          site,
+          settings,
+          now,
+          components: store.components(),
+          incidents,
+          recent: recent.slice(0, 10),
+        }),
+      ),
+      written,
+    );
+    const feeds = renderFeeds(recent.slice(0, site.feedItems), site, now);
+    write('rss.xml', feeds.rss, written);
+    write('atom.xml', feeds.atom, written);
+    write('feed.json', feeds.json, written);
+    for (const [file, content] of Object.entries(SITE_ASSETS)) write(file, content, written);
+    write('404.html', renderNotFoundHtml(site), written);
+  }
+
+  function publishIncidents(ids: Iterable<number>): string[] {
+    const now = clock.now();
+    const written: string[] = [];
+    for (const id of new Set(ids)) {
+      const incident = store.incident(id);
+      if (incident) writeIncident(incident, now, written);
+    }
+    writeShared(now, written);
+    lastWritten = clock.now();
+    return written;
+  }
+
+  return {
+    name: 'site',
+    publishIncidents,
+    rebuild() {
+      return publishIncidents(store.incidents().map((i) => i.id));
+    },
+    lastWrittenAt: () => lastWritten,
+    async deliver(deliveries): Promise<DeliveryResult[]> {
+      const posts = deliveries.map((d) => store.postById(d.postId));
+      try {
+        publishIncidents(posts.flatMap((p) => (p ? [p.incidentId] : [])));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return deliveries.map((d) => ({
+          id: d.id,
+          ok: false,
+          retry: true,
+          error: `writing the site failed: ${message}`,
+        }));
+      }
+      return deliveries.map((d, i) => {
+        const post = posts[i];
+        return post
+          ? {
+              id: d.id,
+              ok: true,
+              remoteId: null,
+              remoteUrl: `${new URL(incidentPath(post.incidentId), site.baseUrl).href}#post-${post.number}`,
+            }
+          : { id: d.id, ok: false, retry: false, error: `post ${d.postId} does not exist` };
+      });
+    },
+  };
+}

@@ -1,0 +1,128 @@
+// One HTTP server: the status site (static files from the public folder), GET /healthz, and — mounted by the
+// chat adapters — the Slack and Discord endpoints. express.static (send) gives content types, ETag,
+// Last-Modified and conditional GETs, and refuses paths that leave the folder.
+
+import fs from 'node:fs';
+import type http from 'node:http';
+import path from 'node:path';
+import express, { type Express, type Router } from 'express';
+import type { Logger } from './logger.js';
+
+export interface Health {
+  ok: boolean;
+  [key: string]: unknown;
+}
+
+export interface HttpServerOptions {
+  publicDir: string;
+  health: () => Health;
+  log: Logger;
+  /** Routers mounted before the site (Slack events, Discord interactions). */
+  routes?: Array<{ path: string; router: Router | express.RequestHandler }>;
+}
+
+export interface RunningServer {
+  server: http.Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Content types the feeds are known by; the rest come from their extension. */
+const FEED_TYPES: Record<string, string> = {
+  'rss.xml': 'application/rss+xml; charset=utf-8',
+  'atom.xml': 'application/atom+xml; charset=utf-8',
+  'feed.json': 'application/feed+json; charset=utf-8',
+};
+
+export function createHttpApp(options: HttpServerOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', 'strong');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    let health: Health;
+    try {
+      health = options.health();
+    } catch (error) {
+      options.log.error({ err: error }, 'health check failed');
+      health = { ok: false, error: 'health check failed' };
+    }
+    res
+      .status(health.ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json(health);
+  });
+  for (const route of options.routes ?? []) app.use(route.path, route.router);
+  app.use(
+    express.static(options.publicDir, {
+      index: 'index.html',
+      dotfiles: 'ignore',
+      redirect: true,
+      etag: true,
+      lastModified: true,
+      fallthrough: true,
+      setHeaders(res, file) {
+        const type = FEED_TYPES[path.basename(file)];
+        if (type) res.setHeader('Content-Type', type);
+        if (file.endsWith('.html')) {
+          res.setHeader(
+            'Content-Security-Policy',
+            "default-src 'none'; style-src 'self'; img-src 'self' data:",
+          );
+        }
+        // A status page must not be stale for long: caches revalidate with the ETag after a minute.
+        res.setHeader('Cache-Control', 'public, max-age=60, must-revalidate');
+      },
+    }),
+  );
+  app.use((req, res) => {
+    const notFound = path.join(options.publicDir, '404.html');
+    res.status(404);
+    if (req.method === 'GET' && fs.existsSync(notFound)) res.type('html').sendFile(notFound);
+    else res.type('text').send('Not found\n');
+  });
+  // express's final handler would print a stack trace; a refused path (403) and the rest get a plain answer.
+  app.use(
+    (
+      error: { status?: number; statusCode?: number },
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      const status = error.status ?? error.statusCode ?? 500;
+      if (status >= 500) options.log.error({ err: error }, 'http request failed');
+      res
+        .status(status)
+        .type('text')
+        .send(status === 403 ? 'Forbidden\n' : status === 404 ? 'Not found\n' : 'Error\n');
+    },
+  );
+  return app;
+}
+
+export function listen(app: Express, host: string, port: number): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      const address = server.address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      resolve({
+        server,
+        port: actual,
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}/`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
