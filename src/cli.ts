@@ -6,10 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createShellAdapter } from './adapters/chat/shell.js';
-import { createHerald, type Herald } from './app.js';
+import { createHerald, type Herald, PUBLISH_INTERVAL_MS } from './app.js';
 import type { Actor } from './bot/types.js';
 import { type Config, loadConfig } from './config.js';
+import { STATUS_BLOG_STORY } from './demo/status-blog.js';
 import { createLogger, type Logger } from './logger.js';
+import { createHttpApp, listen, type RunningServer } from './server.js';
 import { SchemaTooNewError } from './store/migrate.js';
 import { renderReplyText } from './templates/reply-text.js';
 
@@ -21,6 +23,10 @@ Usage:
   herald start                    the shell prompt (each line a command), plus every configured adapter
   herald run '<command>' [--as NAME]
                                   one command, as typed in chat; prints the reply
+  herald publish [--rebuild]      deliver what is pending once and rebuild the site (--rebuild: every page)
+  herald serve                    the status site alone, on HERALD_HOST:HERALD_PORT
+  herald demo [--dir DIR] [--no-serve]
+                                  a fresh folder (default ./demo) with the reference blog's story, then serve it
   herald help [topic]             the command grammar
 
 Exit codes: 0 success, 1 refused (the reason on standard error), 2 configuration error, 3 unexpected failure.
@@ -69,9 +75,9 @@ function configOrExit(io: Io): Config | number {
   return EXIT.config;
 }
 
-function openOrExit(config: Config, log: Logger, io: Io): Herald | number {
+function openOrExit(config: Config, log: Logger, io: Io, publishOnChange = true): Herald | number {
   try {
-    return createHerald(config, { log });
+    return createHerald(config, { log, publishOnChange });
   } catch (error) {
     if (error instanceof SchemaTooNewError) {
       io.stderr.write(`herald: ${error.message}\n`);
@@ -101,11 +107,9 @@ async function runOne(args: string[], io: Io): Promise<number> {
     io.stderr.write(`herald: nothing to run: give a command, e.g. herald run 'list' or herald run 'help'\n`);
     return EXIT.refused;
   }
-  const config = configOrExit(io);
-  if (typeof config === 'number') return config;
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const herald = openOrExit(config, log, io);
-  if (typeof herald === 'number') return herald;
+  const opened = openHerald(io, { oneShot: true, publishOnChange: false });
+  if (typeof opened === 'number') return opened;
+  const { config, herald } = opened;
   try {
     const outcome = herald.handle({ text, actor: shellActor(as) });
     const rendered = renderReplyText(outcome, config.core);
@@ -116,36 +120,184 @@ async function runOne(args: string[], io: Io): Promise<number> {
     io.stdout.write(`${rendered}\n`);
     return EXIT.ok;
   } finally {
-    herald.close();
+    await herald.close();
+  }
+}
+
+interface Opened {
+  config: Config;
+  log: Logger;
+  herald: Herald;
+}
+
+/**
+ * Configuration, logger and Herald, or the exit code that says why not. One-shot commands (`run`,
+ * `publish`) log only warnings by default, so that their standard output stays the answer.
+ */
+function openHerald(io: Io, options: { oneShot: boolean; publishOnChange?: boolean }): Opened | number {
+  const config = configOrExit(io);
+  if (typeof config === 'number') return config;
+  const log = createLogger(options.oneShot && config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const herald = openOrExit(config, log, io, options.publishOnChange ?? true);
+  return typeof herald === 'number' ? herald : { config, log, herald };
+}
+
+/** Resolves at the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+async function listenOrExit(herald: Herald, io: Io, log: Logger): Promise<RunningServer | number> {
+  const { config } = herald;
+  const app = createHttpApp({ publicDir: config.paths.publicDir, health: () => herald.health(), log });
+  try {
+    return await listen(app, config.http.host, config.http.port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.stderr.write(
+      `herald: cannot serve on ${config.http.host}:${config.http.port} (${code ?? String(error)}); set HERALD_PORT or HERALD_HOST\n`,
+    );
+    return EXIT.config;
   }
 }
 
 async function start(io: Io): Promise<number> {
-  const config = configOrExit(io);
-  if (typeof config === 'number') return config;
-  const log = createLogger(config.logLevel);
-  const herald = openOrExit(config, log, io);
-  if (typeof herald === 'number') return herald;
-  const zones = config.core.zones.map((z) => z.label).join(' and ');
-  const shell = createShellAdapter({
-    input: io.stdin,
-    output: io.stdout,
-    actor: shellActor(undefined),
-    handle: herald.handle,
-    render: (o) => renderReplyText(o, config.core),
-    onError: (error, text) => log.error({ err: error, text }, 'command failed'),
-    banner: [
-      `Herald: ${config.site.title}`,
-      `Database ${config.paths.database}. Times in UTC${zones ? `, with ${zones}` : ''}.`,
-      `Type a command, e.g.  nc018 smtp down "spam cleanup"  or  help.  Ctrl-D ends the shell.`,
-    ].join('\n'),
-  });
+  const opened = openHerald(io, { oneShot: false });
+  if (typeof opened === 'number') return opened;
+  const { config, log, herald } = opened;
+  const signal = untilSignal();
   try {
-    await shell.run();
+    herald.site.rebuild();
+    const server = await listenOrExit(herald, io, log);
+    if (typeof server === 'number') return server;
+    herald.publisher.start(PUBLISH_INTERVAL_MS);
+    const zones = config.core.zones.map((z) => z.label).join(' and ');
+    const shell = createShellAdapter({
+      input: io.stdin,
+      output: io.stdout,
+      actor: shellActor(undefined),
+      handle: herald.handle,
+      render: (o) => renderReplyText(o, config.core),
+      onError: (error, text) => log.error({ err: error, text }, 'command failed'),
+      banner: [
+        `Herald: ${config.site.title}`,
+        `Status site on ${server.url} (files in ${config.paths.publicDir}); database ${config.paths.database}.`,
+        `Times in UTC${zones ? `, with ${zones}` : ''}. Type a command, e.g.  nc018 smtp down "spam cleanup"  or  help.`,
+        'End of input (Ctrl-D) closes the shell; Herald serves on until Ctrl-C.',
+      ].join('\n'),
+    });
+    // The shell ends with its input; the server keeps Herald running until a signal.
+    await Promise.race([shell.run(), signal]);
+    const got = await signal;
+    log.info({ signal: got }, 'stopping');
+    await server.close();
+    return EXIT.ok;
   } finally {
-    herald.close();
+    await herald.close();
   }
-  return EXIT.ok;
+}
+
+async function publish(args: string[], io: Io): Promise<number> {
+  const rebuild = args.includes('--rebuild');
+  const unknown = args.filter((a) => a !== '--rebuild');
+  if (unknown.length) {
+    io.stderr.write(`herald publish: unknown argument ${unknown.join(' ')} (only --rebuild)\n`);
+    return EXIT.config;
+  }
+  const opened = openHerald(io, { oneShot: true });
+  if (typeof opened === 'number') return opened;
+  const { config, herald } = opened;
+  try {
+    const reports = await herald.publisher.runOnce();
+    const written = rebuild ? herald.site.rebuild() : [];
+    for (const r of reports) {
+      io.stdout.write(`${r.outlet}: ${r.sent} sent, ${r.retrying} to retry, ${r.failed} failed\n`);
+      for (const e of r.errors) io.stdout.write(`  ${e}\n`);
+    }
+    const waiting = herald.store.deliveries({ status: 'pending' });
+    const byOutlet = new Map<string, number>();
+    for (const d of waiting) byOutlet.set(d.outlet, (byOutlet.get(d.outlet) ?? 0) + 1);
+    for (const [outlet, n] of byOutlet) io.stdout.write(`${outlet}: ${n} still pending\n`);
+    if (rebuild) io.stdout.write(`site: rebuilt ${written.length} files in ${config.paths.publicDir}\n`);
+    return EXIT.ok;
+  } finally {
+    await herald.close();
+  }
+}
+
+async function serve(io: Io): Promise<number> {
+  const opened = openHerald(io, { oneShot: false });
+  if (typeof opened === 'number') return opened;
+  const { config, log, herald } = opened;
+  const signal = untilSignal();
+  try {
+    const server = await listenOrExit(herald, io, log);
+    if (typeof server === 'number') return server;
+    io.stdout.write(`Serving ${config.paths.publicDir} on ${server.url} (Ctrl-C stops)\n`);
+    await signal;
+    await server.close();
+    return EXIT.ok;
+  } finally {
+    await herald.close();
+  }
+}
+
+async function demo(args: string[], io: Io): Promise<number> {
+  let dir = 'demo';
+  let serveAfter = true;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--dir' && args[i + 1]) dir = args[++i] as string;
+    else if (args[i] === '--no-serve') serveAfter = false;
+    else {
+      io.stderr.write(`herald demo: unknown argument ${args[i]} (--dir DIR, --no-serve)\n`);
+      return EXIT.config;
+    }
+  }
+  const root = path.resolve(io.cwd, dir);
+  const dataDir = path.join(root, 'data');
+  if (fs.existsSync(path.join(dataDir, 'herald.db'))) {
+    io.stderr.write(
+      `herald demo: ${dataDir} already holds a database; remove ${root} or give another --dir\n`,
+    );
+    return EXIT.refused;
+  }
+  const env = { ...io.env, HERALD_DATA_DIR: dataDir, HERALD_PUBLIC_DIR: path.join(root, 'public') };
+  const loaded = configOrExit({ ...io, env });
+  if (typeof loaded === 'number') return loaded;
+  // The story is published to the site only: a demo must never post to real social accounts.
+  const config = { ...loaded, core: { ...loaded.core, outlets: ['site'] } };
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  let now = 0;
+  const herald = createHerald(config, { log, clock: { now: () => now } });
+  try {
+    for (const step of STATUS_BLOG_STORY) {
+      now = Date.parse(step.at);
+      const outcome = herald.handle({
+        text: step.command,
+        actor: { platform: 'shell', id: 'ninernet', name: 'NinerNet' },
+      });
+      if (outcome.kind !== 'recorded')
+        throw new Error(`the demo story was refused at ${step.at}: ${JSON.stringify(outcome)}`);
+    }
+    now = Date.now();
+    await herald.publisher.runOnce();
+    const written = herald.site.rebuild();
+    io.stdout.write(
+      `Demo: ${STATUS_BLOG_STORY.length} posts of the reference blog in ${dataDir}; ${written.length} site files in ${config.paths.publicDir}\n`,
+    );
+  } finally {
+    await herald.close();
+  }
+  if (!serveAfter) return EXIT.ok;
+  return serve({ ...io, env });
 }
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
@@ -157,6 +309,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return await start(io);
       case 'run':
         return await runOne(rest, io);
+      case 'publish':
+        return await publish(rest, io);
+      case 'serve':
+        return await serve(io);
+      case 'demo':
+        return await demo(rest, io);
       case 'help':
       case undefined: {
         if (command === 'help' && rest.length) return await runOne([`help ${rest.join(' ')}`], io);

@@ -164,15 +164,32 @@ describe('configuration errors', () => {
 });
 
 describe('herald start', () => {
-  it('shows the prompt and answers a typed command with the time in UTC, Vancouver and Lusaka', async () => {
+  it('shows the prompt, answers a typed command with the time in UTC, Vancouver and Lusaka, serves the site', async () => {
     const world = createCliWorld();
+    let page = '';
+    let health = '';
     try {
-      const r = await world.start('nc018 smtp down "spam cleanup"\nlist\n');
+      const r = await world.start('nc018 smtp down "spam cleanup"\nlist\n', {
+        // After the end of input Herald serves on: the site answers until the signal.
+        ready: (out) => out.includes('NC018 SMTP: down since'),
+        whenReady: async (url) => {
+          for (let i = 0; i < 50 && !page.includes('spam cleanup'); i++) {
+            page = await (await fetch(url)).text();
+            if (!page.includes('spam cleanup')) await new Promise((ok) => setTimeout(ok, 100));
+          }
+          health = await (await fetch(new URL('healthz', url))).text();
+        },
+      });
+      expect(r.stderr).not.toMatch(/error/i);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('herald> ');
       expect(r.stdout).toContain('Recorded post 1.1 in incident #1 (outage, open)');
       expect(r.stdout).toMatch(/UTC \(\d\d:\d\d P[DS]T Vancouver · \d\d:\d\d CAT Lusaka/);
       expect(r.stdout).toContain('NC018 SMTP: down since');
+      expect(page).toContain('spam cleanup');
+      expect(JSON.parse(health)).toMatchObject({ ok: true });
+      // Closed cleanly: the last connection checkpointed and removed the write-ahead log.
+      expect(fs.existsSync(`${world.database}-wal`)).toBe(false);
     } finally {
       world.cleanup();
     }

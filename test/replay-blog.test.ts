@@ -14,9 +14,7 @@ interface BlogPost {
 
 /** Reads the reference blog (a copy of shared/reference/status-blog.txt): a title, a blank line, the stamp, then the text. */
 function readReferenceBlog(): BlogPost[] {
-  const lines = fs
-    .readFileSync(new URL('./fixtures/status-blog.txt', import.meta.url), 'utf8')
-    .split('\n');
+  const lines = fs.readFileSync(new URL('./fixtures/status-blog.txt', import.meta.url), 'utf8').split('\n');
   const isStamp = (l: string) => /^\d{1,2} \w+ \d{4} \d\d:\d\d:\d\d \+0000$/.test(l);
   const starts = lines.flatMap((l, i) => (isStamp(l) ? [i] : []));
   return starts

@@ -18,8 +18,14 @@ export interface CliWorld {
   env: NodeJS.ProcessEnv;
   database: string;
   run(args: string[], options?: { input?: string }): CliResult;
-  /** Starts `herald start` with piped standard input; resolves when it exits. */
-  start(input: string): Promise<CliResult>;
+  /**
+   * Starts `herald start` with piped standard input. `whenReady` is called once standard output satisfies
+   * `ready`, with the site's URL read from the banner; Herald gets SIGTERM after it. Resolves at exit.
+   */
+  start(
+    input: string,
+    options?: { ready?: (stdout: string) => boolean; whenReady?: (url: string) => Promise<void> },
+  ): Promise<CliResult>;
   cleanup(): void;
 }
 
@@ -54,7 +60,8 @@ export function createCliWorld(options: { config?: string } = {}): CliWorld {
       });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     },
-    start(input) {
+    start(input, startOptions = {}) {
+      const ready = startOptions.ready ?? (() => true);
       return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [bin, 'start'], {
           cwd: dir,
@@ -63,8 +70,20 @@ export function createCliWorld(options: { config?: string } = {}): CliWorld {
         });
         let stdout = '';
         let stderr = '';
+        let signalled = false;
         child.stdout.on('data', (d) => {
           stdout += d;
+          const url = /Status site on (http:\/\/\S+?) /.exec(stdout)?.[1];
+          if (!signalled && url && ready(stdout)) {
+            signalled = true;
+            (startOptions.whenReady?.(url) ?? Promise.resolve()).then(
+              () => child.kill('SIGTERM'),
+              (error: unknown) => {
+                child.kill('SIGKILL');
+                reject(error);
+              },
+            );
+          }
         });
         child.stderr.on('data', (d) => {
           stderr += d;
@@ -72,7 +91,7 @@ export function createCliWorld(options: { config?: string } = {}): CliWorld {
         const timer = setTimeout(() => {
           child.kill('SIGKILL');
           reject(new Error(`herald start did not exit; stdout: ${stdout}; stderr: ${stderr}`));
-        }, 20_000);
+        }, 15_000);
         child.on('exit', (status) => {
           clearTimeout(timer);
           resolve({ status, stdout, stderr });

@@ -1,0 +1,59 @@
+// A whole Herald (the composition root, as `herald start` builds it) in a temp folder, with a test clock.
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { createHerald, type Herald } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { root } from './cli.js';
+import { ops, tempDir } from './core.js';
+
+export interface TestHerald {
+  herald: Herald;
+  config: Config;
+  dir: string;
+  setNow(at: string | number): void;
+  /** Runs a command as staff and fails the test unless it was recorded. */
+  record(text: string): void;
+  close(): Promise<void>;
+}
+
+export function createTestHerald(
+  options: { now?: string; configText?: (shipped: string) => string } = {},
+): TestHerald {
+  const dir = tempDir('herald-app-');
+  let configPath = path.join(root, 'herald.config.yaml');
+  if (options.configText) {
+    configPath = path.join(dir, 'herald.config.yaml');
+    fs.writeFileSync(
+      configPath,
+      options.configText(fs.readFileSync(path.join(root, 'herald.config.yaml'), 'utf8')),
+    );
+  }
+  const loaded = loadConfig(
+    {
+      HERALD_CONFIG: configPath,
+      HERALD_DATA_DIR: path.join(dir, 'data'),
+      HERALD_PUBLIC_DIR: path.join(dir, 'public'),
+    },
+    root,
+  );
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  let now = Date.parse(options.now ?? '2012-07-27T21:39:27Z');
+  const herald = createHerald(loaded.config, { log: pino({ level: 'silent' }), clock: { now: () => now } });
+  return {
+    herald,
+    config: loaded.config,
+    dir,
+    setNow(at) {
+      now = typeof at === 'number' ? at : Date.parse(at);
+    },
+    record(text) {
+      const outcome = herald.handle({ text, actor: ops });
+      if (outcome.kind !== 'recorded') throw new Error(`not recorded: ${JSON.stringify(outcome)}`);
+    },
+    async close() {
+      await herald.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
