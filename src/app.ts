@@ -6,11 +6,13 @@ import { createSiteOutlet, type SiteOutlet } from './adapters/outlets/site.js';
 import { createFileRefusalLog } from './adapters/refusal-log.js';
 import { type Clock, type CommandInput, createCommandHandler, type Outcome } from './bot/handle-command.js';
 import type { Store } from './bot/ports.js';
+import type { Delivery } from './bot/types.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import type { Health } from './server.js';
 import { openStore } from './store/sqlite-store.js';
+import { renderPost } from './templates/post.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -51,7 +53,13 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     publicDir: config.paths.publicDir,
     clock,
   });
-  const publisher = createPublisher({ outbox: store.outbox, outlets: [site], clock, log });
+  const renderContext = { baseUrl: config.site.baseUrl, zones: config.core.zones };
+  const render = (delivery: Delivery) => {
+    const post = store.postById(delivery.postId);
+    const incident = post && store.incident(post.incidentId);
+    return post && incident ? renderPost(post, incident, renderContext) : undefined;
+  };
+  const publisher = createPublisher({ outbox: store.outbox, outlets: [site], render, clock, log });
 
   return {
     config,

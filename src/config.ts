@@ -89,6 +89,8 @@ const fileSchema = z.strictObject({
 type ConfigFile = z.infer<typeof fileSchema>;
 
 const portSchema = z.coerce.number().int().min(0).max(65_535);
+/** A credential: absent, or a non-empty string (an empty value in .env counts as absent). */
+const secret = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
 
 const envSchema = z.object({
   HERALD_CONFIG: z.string().min(1).default('./herald.config.yaml'),
@@ -97,6 +99,16 @@ const envSchema = z.object({
   HERALD_PORT: portSchema.default(8080),
   HERALD_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TWITTER_API_KEY: secret,
+  TWITTER_API_SECRET: secret,
+  TWITTER_ACCESS_TOKEN: secret,
+  TWITTER_ACCESS_SECRET: secret,
+  TWITTER_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.x.com/'),
+  MASTODON_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
+  MASTODON_ACCESS_TOKEN: secret,
+  BLUESKY_SERVICE_URL: z.url({ protocol: /^https?$/ }).default('https://bsky.social'),
+  BLUESKY_IDENTIFIER: secret,
+  BLUESKY_APP_PASSWORD: secret,
 });
 
 export interface SiteConfig {
@@ -106,8 +118,23 @@ export interface SiteConfig {
   feedItems: number;
 }
 
+export interface TwitterCredentials {
+  appKey: string;
+  appSecret: string;
+  accessToken: string;
+  accessSecret: string;
+}
+
+/** Each social network: its API address, and credentials, or null to run dry (log what would be sent). */
+export interface SocialConfig {
+  twitter: { apiUrl: string; credentials: TwitterCredentials | null };
+  mastodon: { url: string | null; accessToken: string | null };
+  bluesky: { serviceUrl: string; identifier: string | null; appPassword: string | null };
+}
+
 export interface Config {
   core: CoreSettings;
+  social: SocialConfig;
   site: SiteConfig;
   paths: { config: string; dataDir: string; publicDir: string; database: string };
   http: { host: string; port: number };
@@ -196,6 +223,51 @@ export function parseConfigFile(
   return problems.length ? { ok: false, problems } : { ok: true, file: parsed.data };
 }
 
+type Env = z.infer<typeof envSchema>;
+
+const CREDENTIAL_SETS: Array<{ network: string; keys: Array<keyof Env> }> = [
+  {
+    network: 'Twitter/X',
+    keys: ['TWITTER_API_KEY', 'TWITTER_API_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'],
+  },
+  { network: 'Mastodon', keys: ['MASTODON_URL', 'MASTODON_ACCESS_TOKEN'] },
+  { network: 'Bluesky', keys: ['BLUESKY_IDENTIFIER', 'BLUESKY_APP_PASSWORD'] },
+];
+
+/** A network is on with all of its credentials, dry with none; some but not all is a mistake worth naming. */
+function credentialProblems(e: Env): string[] {
+  return CREDENTIAL_SETS.flatMap(({ network, keys }) => {
+    const missing = keys.filter((k) => e[k] === undefined);
+    return missing.length && missing.length < keys.length
+      ? [`environment: ${network} needs ${keys.join(', ')} together; missing ${missing.join(', ')}`]
+      : [];
+  });
+}
+
+function socialConfig(e: Env): SocialConfig {
+  const t = [
+    e.TWITTER_API_KEY,
+    e.TWITTER_API_SECRET,
+    e.TWITTER_ACCESS_TOKEN,
+    e.TWITTER_ACCESS_SECRET,
+  ] as const;
+  return {
+    twitter: {
+      apiUrl: e.TWITTER_API_URL,
+      credentials:
+        t[0] && t[1] && t[2] && t[3]
+          ? { appKey: t[0], appSecret: t[1], accessToken: t[2], accessSecret: t[3] }
+          : null,
+    },
+    mastodon: { url: e.MASTODON_URL ?? null, accessToken: e.MASTODON_ACCESS_TOKEN ?? null },
+    bluesky: {
+      serviceUrl: e.BLUESKY_SERVICE_URL,
+      identifier: e.BLUESKY_IDENTIFIER ?? null,
+      appPassword: e.BLUESKY_APP_PASSWORD ?? null,
+    },
+  };
+}
+
 /** Reads the configuration the way `herald` does: the environment names the file and the folders. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ConfigResult {
   // Each variable on its own, so that one bad value neither hides the others' problems nor their values.
@@ -225,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (parsed.ok) file = parsed.file;
     else problems.push(...parsed.problems);
   }
+  problems.push(...credentialProblems(e));
   if (problems.length || !file) return { ok: false, problems };
   const dataDir = path.resolve(cwd, e.HERALD_DATA_DIR);
   return {
@@ -239,6 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         database: path.join(dataDir, 'herald.db'),
       },
       http: { host: e.HERALD_HOST, port: e.HERALD_PORT },
+      social: socialConfig(e),
       logLevel: e.LOG_LEVEL,
     },
   };

@@ -1,10 +1,12 @@
 // The publisher: drains the outbox, outlet by outlet, and records what became of each delivery. A failing
 // outlet never blocks the others; a transient failure is retried with exponential backoff and jitter.
 
-import type { Outlet } from './adapters/outlets/outlet.js';
+import type { OutboundItem, Outlet } from './adapters/outlets/outlet.js';
 import type { Clock } from './bot/handle-command.js';
 import type { Outbox } from './bot/ports.js';
+import type { Delivery } from './bot/types.js';
 import type { Logger } from './logger.js';
+import type { RenderedPost } from './templates/post.js';
 
 export interface PublishReport {
   outlet: string;
@@ -27,6 +29,8 @@ export interface Publisher {
 export interface PublisherOptions {
   outbox: Outbox;
   outlets: Outlet[];
+  /** The post a delivery carries, as rendered for the outlets; undefined if it is gone. */
+  render: (delivery: Delivery) => RenderedPost | undefined;
   clock: Clock;
   log: Logger;
   /** Backoff for the nth failed attempt (1-based), before jitter. */
@@ -34,11 +38,14 @@ export interface PublisherOptions {
   random?: () => number;
 }
 
+/** Passes in one run at most: a bound on a thread's length per run, and on any surprise. */
+const MAX_PASSES = 1000;
+
 /** 5 s, 10 s, 20 s, … capped at 15 minutes. */
 export const defaultBackoff = (attempt: number): number => Math.min(5_000 * 2 ** (attempt - 1), 15 * 60_000);
 
 export function createPublisher(options: PublisherOptions): Publisher {
-  const { outbox, outlets, clock, log } = options;
+  const { outbox, outlets, render, clock, log } = options;
   const backoff = options.backoff ?? defaultBackoff;
   const random = options.random ?? Math.random;
   let running: Promise<PublishReport[]> | null = null;
@@ -52,24 +59,34 @@ export function createPublisher(options: PublisherOptions): Publisher {
       outlets.map(async (outlet) => {
         const report: PublishReport = { outlet: outlet.name, sent: 0, retrying: 0, failed: 0, errors: [] };
         reports.push(report);
-        const due = outbox.due(clock.now(), { outlet: outlet.name });
+        const due = outbox.due(clock.now(), { outlet: outlet.name, ordered: outlet.threaded });
         if (!due.length) return;
-        let results: Awaited<ReturnType<Outlet['deliver']>>;
+        const items: OutboundItem[] = [];
+        let results: Awaited<ReturnType<Outlet['deliver']>> = [];
+        for (const d of due) {
+          const post = render(d);
+          if (post)
+            items.push({ delivery: { ...d, attempts: d.attempts + 1 }, post, thread: outbox.thread(d) });
+          else
+            results.push({ id: d.id, ok: false, retry: false, error: `post ${d.postId} no longer exists` });
+        }
+        // Recorded before the network call: after a crash, attempts > 0 says this may have reached the platform.
+        outbox.begin(items.map((i) => i.delivery.id));
         try {
-          results = await outlet.deliver(due);
+          results = [...results, ...(items.length ? await outlet.deliver(items) : [])];
         } catch (error) {
           // An outlet that throws has failed as a whole: every delivery of the batch is retried.
           const message = error instanceof Error ? error.message : String(error);
           log.error({ err: error, outlet: outlet.name }, 'outlet failed');
           results = due.map((d) => ({ id: d.id, ok: false as const, retry: true as const, error: message }));
         }
-        const attempts = new Map(due.map((d) => [d.id, d.attempts]));
+        const attempts = new Map(due.map((d) => [d.id, d.attempts + 1]));
         for (const r of results) {
           if (r.ok) {
             outbox.markSent(r.id, { id: r.remoteId, url: r.remoteUrl }, clock.now());
             report.sent++;
           } else if (r.retry) {
-            const attempt = (attempts.get(r.id) ?? 0) + 1;
+            const attempt = attempts.get(r.id) ?? 1;
             const wait = backoff(attempt) * (0.5 + random() / 2);
             const at = Math.max(r.retryAt ?? 0, clock.now() + wait);
             outbox.markRetry(r.id, r.error, Math.round(at));
@@ -97,12 +114,32 @@ export function createPublisher(options: PublisherOptions): Publisher {
     return reports.sort((a, b) => a.outlet.localeCompare(b.outlet));
   }
 
+  /** Passes until one sends nothing: a threaded outlet sends an incident's next post only after the last. */
+  async function drain(): Promise<PublishReport[]> {
+    const total = new Map<string, PublishReport>();
+    for (let i = 0; i < MAX_PASSES; i++) {
+      const reports = await pass();
+      for (const r of reports) {
+        const t = total.get(r.outlet) ?? { outlet: r.outlet, sent: 0, retrying: 0, failed: 0, errors: [] };
+        total.set(r.outlet, {
+          outlet: r.outlet,
+          sent: t.sent + r.sent,
+          retrying: t.retrying + r.retrying,
+          failed: t.failed + r.failed,
+          errors: [...t.errors, ...r.errors],
+        });
+      }
+      if (stopped || reports.every((r) => r.sent === 0)) break;
+    }
+    return [...total.values()];
+  }
+
   function runOnce(): Promise<PublishReport[]> {
     if (running) {
       again = true;
       return running;
     }
-    running = pass().finally(() => {
+    running = drain().finally(() => {
       running = null;
       if (again && !stopped) {
         again = false;

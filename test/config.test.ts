@@ -94,3 +94,35 @@ describe('a broken configuration', () => {
     fs.rmSync(dir, { recursive: true });
   });
 });
+
+describe('social credentials', () => {
+  const root = path.resolve(import.meta.dirname, '..');
+  it('are all there (the network is on) or none (it runs dry); some but not all is named', () => {
+    const none = loadConfig({}, root);
+    expect(none.ok && none.config.social.twitter.credentials).toBe(null);
+    const all = loadConfig(
+      {
+        TWITTER_API_KEY: 'k',
+        TWITTER_API_SECRET: 's',
+        TWITTER_ACCESS_TOKEN: 't',
+        TWITTER_ACCESS_SECRET: 'a',
+        MASTODON_URL: 'https://mastodon.example',
+        MASTODON_ACCESS_TOKEN: 'm',
+      },
+      root,
+    );
+    expect(all.ok && all.config.social).toMatchObject({
+      twitter: {
+        apiUrl: 'https://api.x.com/',
+        credentials: { appKey: 'k', appSecret: 's', accessToken: 't', accessSecret: 'a' },
+      },
+      mastodon: { url: 'https://mastodon.example', accessToken: 'm' },
+      bluesky: { serviceUrl: 'https://bsky.social', identifier: null },
+    });
+    const some = loadConfig({ TWITTER_API_KEY: 'k', BLUESKY_APP_PASSWORD: 'p' }, root);
+    expect(some.ok ? [] : some.problems).toEqual([
+      'environment: Twitter/X needs TWITTER_API_KEY, TWITTER_API_SECRET, TWITTER_ACCESS_TOKEN, TWITTER_ACCESS_SECRET together; missing TWITTER_API_SECRET, TWITTER_ACCESS_TOKEN, TWITTER_ACCESS_SECRET',
+      'environment: Bluesky needs BLUESKY_IDENTIFIER, BLUESKY_APP_PASSWORD together; missing BLUESKY_IDENTIFIER',
+    ]);
+  });
+});

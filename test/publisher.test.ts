@@ -2,36 +2,49 @@
 // The outlets here are scripted stand-ins for a platform; the publisher and the outbox are the real ones.
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeliveryResult, Outlet } from '../src/adapters/outlets/outlet.js';
+import type { DeliveryResult, OutboundItem, Outlet } from '../src/adapters/outlets/outlet.js';
 import type { Delivery } from '../src/bot/types.js';
 import { createPublisher } from '../src/publisher.js';
+import { renderPost } from '../src/templates/post.js';
 import { createTestCore, recorded, type TestCore } from './helpers/core.js';
 
 const silent = pino({ level: 'silent' });
 
-/** An outlet whose answer for each delivery is scripted; it records every batch it was given. */
+/** An outlet whose answer for each delivery is scripted; it records every batch and thread it was given. */
 function scriptedOutlet(
   name: string,
   answer: (d: Delivery, call: number) => Omit<DeliveryResult, 'id'> | 'throw',
+  threaded = false,
 ) {
   const batches: number[][] = [];
+  const threads: Array<OutboundItem['thread']> = [];
   let calls = 0;
   const outlet: Outlet = {
     name,
-    async deliver(deliveries) {
+    threaded,
+    async deliver(items) {
       calls++;
-      batches.push(deliveries.map((d) => d.postId));
-      return deliveries.map((d) => {
-        const a = answer(d, calls);
+      batches.push(items.map((i) => i.delivery.postId));
+      threads.push(...items.map((i) => i.thread));
+      return items.map(({ delivery }) => {
+        const a = answer(delivery, calls);
         if (a === 'throw') throw new Error(`${name} exploded`);
-        return { id: d.id, ...a } as DeliveryResult;
+        return { id: delivery.id, ...a } as DeliveryResult;
       });
     },
   };
-  return { outlet, batches };
+  return { outlet, batches, threads };
 }
 
 let core: TestCore;
+/** Renders a delivery's post as src/app.ts does. */
+const render = (d: Delivery) => {
+  const post = core.store.postById(d.postId);
+  const incident = post && core.store.incident(post.incidentId);
+  return post && incident
+    ? renderPost(post, incident, { baseUrl: 'https://status.example.net/', zones: [] })
+    : undefined;
+};
 beforeEach(() => {
   core = createTestCore({ now: '2012-07-27T21:39:27Z' });
 });
@@ -48,6 +61,7 @@ describe('the publisher', () => {
     }));
     const publisher = createPublisher({
       outbox: core.store.outbox,
+      render,
       outlets: [ok.outlet],
       clock: { now: core.now },
       log: silent,
@@ -75,6 +89,7 @@ describe('the publisher', () => {
     );
     const publisher = createPublisher({
       outbox: core.store.outbox,
+      render,
       outlets: [flaky.outlet],
       clock: { now: core.now },
       log: silent,
@@ -120,6 +135,7 @@ describe('the publisher', () => {
     }));
     const publisher = createPublisher({
       outbox: core.store.outbox,
+      render,
       outlets: [limited.outlet],
       clock: { now: core.now },
       log: silent,
@@ -138,6 +154,7 @@ describe('the publisher', () => {
     }));
     const publisher = createPublisher({
       outbox: core.store.outbox,
+      render,
       outlets: [rejecting.outlet],
       clock: { now: core.now },
       log: silent,
@@ -159,6 +176,7 @@ describe('the publisher', () => {
     const ok = scriptedOutlet('mastodon', () => ({ ok: true, remoteId: 'm', remoteUrl: null }));
     const publisher = createPublisher({
       outbox: core.store.outbox,
+      render,
       outlets: [broken.outlet, ok.outlet],
       clock: { now: core.now },
       log: silent,
@@ -168,5 +186,68 @@ describe('the publisher', () => {
       { outlet: 'mastodon', sent: 1, retrying: 0, failed: 0, errors: [] },
       { outlet: 'twitter', sent: 0, retrying: 1, failed: 0, errors: ['twitter exploded'] },
     ]);
+  });
+
+  it("sends a threaded outlet an incident's posts in order, each with the one before it as parent", async () => {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    recorded(core.run('nc026 web down "websites are down"'));
+    recorded(core.run('nc018 smtp down "still cleaning"'));
+    recorded(core.run('nc018 smtp up "restarted"'));
+    const social = scriptedOutlet(
+      'mastodon',
+      (d) => ({ ok: true, remoteId: `m${d.postId}`, remoteUrl: null }),
+      true,
+    );
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      render,
+      outlets: [social.outlet],
+      clock: { now: core.now },
+      log: silent,
+    });
+    const [report] = await publisher.runOnce();
+    expect(report).toMatchObject({ sent: 4 });
+    // First pass: the first post of each incident; then each incident's next post once its parent is sent.
+    expect(social.batches).toEqual([[1, 2], [3], [4]]);
+    expect(social.threads).toEqual([
+      { root: null, parent: null },
+      { root: null, parent: null },
+      { root: 'm1', parent: 'm1' },
+      { root: 'm1', parent: 'm3' },
+    ]);
+  });
+
+  it("holds an incident's later posts while an earlier one is failing, and never sends them out of order", async () => {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    recorded(core.run('nc018 smtp down "still cleaning"'));
+    let down = true;
+    const social = scriptedOutlet(
+      'twitter',
+      (d) =>
+        down
+          ? { ok: false, retry: true, error: '503' }
+          : { ok: true, remoteId: `t${d.postId}`, remoteUrl: null },
+      true,
+    );
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      render,
+      outlets: [social.outlet],
+      clock: { now: core.now },
+      log: silent,
+      random: () => 0,
+    });
+    await publisher.runOnce();
+    expect(social.batches).toEqual([[1]]);
+    down = false;
+    core.setNow(core.now() + 60 * 60_000);
+    await publisher.runOnce();
+    expect(social.batches).toEqual([[1], [1], [2]]);
+    expect(core.store.deliveries({ outlet: 'twitter' }).map((d) => [d.postId, d.status, d.attempts])).toEqual(
+      [
+        [1, 'sent', 2],
+        [2, 'sent', 1],
+      ],
+    );
   });
 });

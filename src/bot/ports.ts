@@ -60,15 +60,25 @@ export interface StateRepository {
  * error and next attempt); `failed` is final until staff re-queue it.
  */
 export interface Outbox {
-  /** Pending deliveries whose next attempt is due, oldest first. */
-  due(now: number, options?: { outlet?: string; limit?: number }): Delivery[];
+  /**
+   * Pending deliveries whose next attempt is due, oldest first. `ordered`: only those whose earlier
+   * deliveries to the same outlet in the same incident are all sent, so that a reply has its parent.
+   */
+  due(now: number, options?: { outlet?: string; limit?: number; ordered?: boolean }): Delivery[];
+  /**
+   * Counts an attempt before the network call, so that after a crash a delivery with attempts > 0 is known
+   * to have perhaps reached the platform (and the outlet looks before sending again).
+   */
+  begin(ids: readonly number[]): void;
   markSent(id: number, remote: { id: string | null; url: string | null }, at: number): void;
-  /** A transient failure: count the attempt, keep the reason, try again at `nextAttemptAt`. */
+  /** A transient failure: keep the reason, try again at `nextAttemptAt`. */
   markRetry(id: number, error: string, nextAttemptAt: number): void;
   /** A permanent failure: shown to staff until re-queued. */
   markFailed(id: number, error: string): void;
   /** Puts failed deliveries (all, or one post's) back in the queue, due at `now`; returns how many. */
   requeue(now: number, postId?: number): number;
+  /** Remote ids of the thread a delivery continues on its outlet: the first sent message and the latest before it. */
+  thread(delivery: Delivery): { root: string | null; parent: string | null };
 }
 
 /** The store as the rest of Herald sees it. */

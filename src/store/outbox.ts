@@ -5,31 +5,55 @@ import { toDelivery } from './mappers.js';
 import type { SqliteDatabase } from './open-database.js';
 
 export function createSqliteOutbox(db: SqliteDatabase): Outbox {
-  const due = db.prepare<{ now: number; outlet: string | null; limit: number }>(
-    `SELECT * FROM deliveries
-      WHERE status = 'pending' AND next_attempt_at <= :now AND (:outlet IS NULL OR outlet = :outlet)
-      ORDER BY id LIMIT :limit`,
+  const due = db.prepare<{ now: number; outlet: string | null; limit: number; ordered: number }>(
+    `SELECT d.* FROM deliveries d
+      WHERE d.status = 'pending' AND d.next_attempt_at <= :now AND (:outlet IS NULL OR d.outlet = :outlet)
+        AND (:ordered = 0 OR NOT EXISTS (
+              SELECT 1 FROM deliveries e
+                JOIN posts q ON q.id = e.post_id
+               WHERE e.outlet = d.outlet AND e.id < d.id AND e.status <> 'sent'
+                 AND q.incident_id = (SELECT incident_id FROM posts WHERE id = d.post_id)))
+      ORDER BY d.id LIMIT :limit`,
   );
+  const begin = db.prepare<{ id: number }>(
+    `UPDATE deliveries SET attempts = attempts + 1 WHERE id = :id AND status = 'pending'`,
+  );
+  const beginAll = db.transaction((ids: readonly number[]) => {
+    for (const id of ids) begin.run({ id });
+  });
   const sent = db.prepare<{ id: number; remoteId: string | null; remoteUrl: string | null; at: number }>(
-    `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, remote_id = :remoteId, remote_url = :remoteUrl,
+    `UPDATE deliveries SET status = 'sent', remote_id = :remoteId, remote_url = :remoteUrl,
             sent_at = :at, next_attempt_at = NULL, last_error = NULL
       WHERE id = :id AND status = 'pending'`,
   );
   const retry = db.prepare<{ id: number; error: string; next: number }>(
-    `UPDATE deliveries SET attempts = attempts + 1, last_error = :error, next_attempt_at = :next
-      WHERE id = :id AND status = 'pending'`,
+    `UPDATE deliveries SET last_error = :error, next_attempt_at = :next WHERE id = :id AND status = 'pending'`,
   );
   const failed = db.prepare<{ id: number; error: string }>(
-    `UPDATE deliveries SET status = 'failed', attempts = attempts + 1, last_error = :error, next_attempt_at = NULL
+    `UPDATE deliveries SET status = 'failed', last_error = :error, next_attempt_at = NULL
       WHERE id = :id AND status = 'pending'`,
   );
   const requeue = db.prepare<{ now: number; postId: number | null }>(
     `UPDATE deliveries SET status = 'pending', next_attempt_at = :now
       WHERE status = 'failed' AND (:postId IS NULL OR post_id = :postId)`,
   );
+  const threadEnd = (order: 'ASC' | 'DESC') =>
+    db
+      .prepare<{ postId: number; outlet: string; before: number }>(
+        `SELECT e.remote_id FROM deliveries e JOIN posts q ON q.id = e.post_id
+          WHERE e.outlet = :outlet AND e.status = 'sent' AND e.remote_id IS NOT NULL AND e.id < :before
+            AND q.incident_id = (SELECT incident_id FROM posts WHERE id = :postId)
+          ORDER BY e.id ${order} LIMIT 1`,
+      )
+      .pluck();
+  const root = threadEnd('ASC');
+  const parent = threadEnd('DESC');
   return {
-    due: (now, { outlet, limit } = {}) =>
-      due.all({ now, outlet: outlet ?? null, limit: limit ?? -1 }).map(toDelivery),
+    due: (now, { outlet, limit, ordered } = {}) =>
+      due.all({ now, outlet: outlet ?? null, limit: limit ?? -1, ordered: ordered ? 1 : 0 }).map(toDelivery),
+    begin(ids) {
+      beginAll(ids);
+    },
     markSent(id, remote, at) {
       sent.run({ id, remoteId: remote.id, remoteUrl: remote.url, at });
     },
@@ -40,5 +64,12 @@ export function createSqliteOutbox(db: SqliteDatabase): Outbox {
       failed.run({ id, error });
     },
     requeue: (now, postId) => requeue.run({ now, postId: postId ?? null }).changes,
+    thread(delivery) {
+      const args = { postId: delivery.postId, outlet: delivery.outlet, before: delivery.id };
+      return {
+        root: (root.get(args) as string | undefined) ?? null,
+        parent: (parent.get(args) as string | undefined) ?? null,
+      };
+    },
   };
 }

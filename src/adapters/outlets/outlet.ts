@@ -1,6 +1,16 @@
-// The outlet port: takes due deliveries of one outlet and says, for each, what became of it.
+// The outlet port: takes due deliveries of one outlet, each with the post as rendered and the thread it
+// continues, and says, for each, what became of it.
 
 import type { Delivery } from '../../bot/types.js';
+import type { RenderedPost } from '../../templates/post.js';
+
+export interface OutboundItem {
+  /** The delivery row as it is now: `attempts` counts this attempt too, so > 1 means one may have landed. */
+  delivery: Delivery;
+  post: RenderedPost;
+  /** Remote ids on this outlet: the incident's first message and the latest one before this delivery. */
+  thread: { root: string | null; parent: string | null };
+}
 
 export type DeliveryResult =
   | { id: number; ok: true; remoteId: string | null; remoteUrl: string | null }
@@ -10,6 +20,8 @@ export type DeliveryResult =
 
 export interface Outlet {
   name: string;
+  /** Threaded outlets get post N only after post N-1 of the same incident was sent there. */
+  threaded: boolean;
   /** Delivers a batch of this outlet's due deliveries, oldest first. Never throws for one delivery's fault. */
-  deliver(deliveries: Delivery[]): Promise<DeliveryResult[]>;
+  deliver(items: OutboundItem[]): Promise<DeliveryResult[]>;
 }

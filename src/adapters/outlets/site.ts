@@ -140,35 +140,25 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
 
   return {
     name: 'site',
+    threaded: false,
     publishIncidents,
     rebuild() {
       return publishIncidents(store.incidents().map((i) => i.id));
     },
     lastWrittenAt: () => lastWritten,
-    async deliver(deliveries): Promise<DeliveryResult[]> {
-      const posts = deliveries.map((d) => store.postById(d.postId));
+    async deliver(items): Promise<DeliveryResult[]> {
       try {
-        publishIncidents(posts.flatMap((p) => (p ? [p.incidentId] : [])));
+        publishIncidents(items.map((i) => i.post.incidentId));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return deliveries.map((d) => ({
-          id: d.id,
+        return items.map((i) => ({
+          id: i.delivery.id,
           ok: false,
           retry: true,
           error: `writing the site failed: ${message}`,
         }));
       }
-      return deliveries.map((d, i) => {
-        const post = posts[i];
-        return post
-          ? {
-              id: d.id,
-              ok: true,
-              remoteId: null,
-              remoteUrl: `${new URL(incidentPath(post.incidentId), site.baseUrl).href}#post-${post.number}`,
-            }
-          : { id: d.id, ok: false, retry: false, error: `post ${d.postId} does not exist` };
-      });
+      return items.map((i) => ({ id: i.delivery.id, ok: true, remoteId: null, remoteUrl: i.post.permalink }));
     },
   };
 }

@@ -1,0 +1,75 @@
+// A post as a social network shows it: plain text, title first, the permalink last, fitted to the network's
+// limit by its own way of counting (twitter-text's weighted length, Mastodon's URLs-count-23, Bluesky's
+// graphemes). Pure.
+
+import type { DeliveryAction } from '../bot/types.js';
+import type { RenderedPost } from './post.js';
+
+export interface Measure {
+  /** The network's length of `text` (which ends with the permalink). */
+  length(text: string): number;
+  max: number;
+}
+
+const ELLIPSIS = '…';
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const splitGraphemes = (text: string): string[] => [...graphemes.segment(text)].map((s) => s.segment);
+
+/** Length in graphemes, as Bluesky counts. */
+export const graphemeLength = (text: string): number => splitGraphemes(text).length;
+
+/**
+ * A typed `@name` must not notify anyone: a word joiner after the `@` keeps the text as people read it but
+ * stops every network from turning it into a mention.
+ */
+export const defuseMentions = (text: string): string => text.replace(/@(?=[\p{L}\p{N}_])/gu, '@\u2060');
+
+/** The head of a message (its title, and for a correction or retraction what it is). */
+function headOf(post: RenderedPost, action: DeliveryAction): string {
+  if (action === 'edit') return `Correction: ${post.title}`;
+  if (action === 'retract') return `Retracted: ${post.title}`;
+  return post.title;
+}
+
+function bodyOf(post: RenderedPost, action: DeliveryAction): string {
+  if (action === 'retract') return post.retracted?.reason ?? '';
+  const event = post.eventTime ? `${post.eventTime}: ` : '';
+  return `${event}${post.paragraphs.join('\n\n')}`;
+}
+
+/** The longest prefix of `text`, cut at a word where there is one, that `fits` with an ellipsis after it. */
+function cut(text: string, fits: (candidate: string) => boolean): string {
+  const parts = splitGraphemes(text);
+  let lo = 0;
+  let hi = parts.length;
+  const candidate = (n: number) => `${parts.slice(0, n).join('').trimEnd()}${ELLIPSIS}`;
+  if (!fits(candidate(0))) return '';
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(candidate(mid))) lo = mid;
+    else hi = mid - 1;
+  }
+  const kept = parts.slice(0, lo).join('');
+  // Back off to the last space, unless that throws most of it away (one very long word).
+  const space = kept.search(/\s\S*$/);
+  const atWord = space > kept.length / 2 ? kept.slice(0, space) : kept;
+  return `${atWord.trimEnd()}${ELLIPSIS}`;
+}
+
+/**
+ * The text to send: `head`, the body, the permalink, each separated by a blank line. When it is too long the
+ * body is cut at a word (then the head) with an ellipsis; the permalink is always kept whole.
+ */
+export function formatSocialText(post: RenderedPost, action: DeliveryAction, measure: Measure): string {
+  const head = defuseMentions(headOf(post, action));
+  const body = defuseMentions(bodyOf(post, action));
+  const tail = post.permalink;
+  const join = (h: string, b: string) => [h, b, tail].filter(Boolean).join('\n\n');
+  const fits = (text: string) => measure.length(text) <= measure.max;
+  if (fits(join(head, body))) return join(head, body);
+  const cutBody = cut(body, (b) => fits(join(head, b)));
+  if (cutBody) return join(head, cutBody);
+  const cutHead = cut(head, (h) => fits(join(h, '')));
+  if (cutHead) return join(cutHead, '');
+  return tail;
+}
