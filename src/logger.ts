@@ -1,6 +1,8 @@
-// Structured logs (pino) on standard error, so that standard output stays the command's answer.
+// Structured logs (pino) on standard error, so that standard output stays the command's answer. JSON for
+// machines; on a terminal, pino-pretty's one-line form for the person at the prompt.
 
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -12,6 +14,7 @@ export const REDACT_PATHS = [
   '*.accessToken',
   '*.accessSecret',
   '*.appSecret',
+  '*.appPassword',
   '*.signingSecret',
   '*.authorization',
   '*.headers.authorization',
@@ -19,10 +22,20 @@ export const REDACT_PATHS = [
   'secret',
 ];
 
-export function createLogger(
-  level: string,
-  destination: pino.DestinationStream = pino.destination(2),
-): Logger {
+function defaultDestination(): DestinationStream {
+  return process.stderr.isTTY
+    ? pretty({
+        destination: 2,
+        sync: true,
+        colorize: true,
+        singleLine: true,
+        translateTime: 'UTC:HH:MM:ss',
+        ignore: 'pid,hostname,app',
+      })
+    : pino.destination(2);
+}
+
+export function createLogger(level: string, destination: DestinationStream = defaultDestination()): Logger {
   return pino(
     { level, base: { app: 'herald' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
     destination,
