@@ -2,17 +2,26 @@
 // them all.
 
 import path from 'node:path';
+import { createDryRunOutlet } from './adapters/outlets/dry-run.js';
+import type { Outlet } from './adapters/outlets/outlet.js';
 import { createSiteOutlet, type SiteOutlet } from './adapters/outlets/site.js';
 import { createFileRefusalLog } from './adapters/refusal-log.js';
-import { type Clock, type CommandInput, createCommandHandler, type Outcome } from './bot/handle-command.js';
+import {
+  type Clock,
+  type CommandInput,
+  createCommandHandler,
+  type Outcome,
+  type PreviewAction,
+} from './bot/handle-command.js';
 import type { Store } from './bot/ports.js';
-import type { Delivery } from './bot/types.js';
+import type { Delivery, Post } from './bot/types.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { createPublisher, type Publisher } from './publisher.js';
+import { createPublisher, type DeliveryEvent, type Publisher } from './publisher.js';
 import type { Health } from './server.js';
 import { openStore } from './store/sqlite-store.js';
 import { renderPost } from './templates/post.js';
+import { BLUESKY_MEASURE, mastodonMeasure, TWITTER_MEASURE } from './templates/social.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -26,8 +35,81 @@ export interface Herald {
   publisher: Publisher;
   /** Runs one command as typed in chat. Synchronous: better-sqlite3 is. Wakes the publisher after a change. */
   handle(input: CommandInput): Outcome;
+  /** Checks a command and shows what it would publish; Publish (confirm) writes it. */
+  preview(input: CommandInput, ttlMs: number): Outcome;
+  confirm(action: PreviewAction): Outcome;
+  cancel(action: PreviewAction): Outcome;
   health(): Health;
+  /** Listens to what becomes of each delivery; returns the function that stops listening. */
+  onDelivery(listener: (event: DeliveryNotice) => void): () => void;
+  /** Outlets that have no credentials and only log what they would send. */
+  dryOutlets: ReadonlySet<string>;
   close(): Promise<void>;
+}
+
+export interface DeliveryNotice extends DeliveryEvent {
+  post: Post;
+}
+
+/**
+ * An outlet whose module (and its client library) is loaded at its first delivery, so that commands that
+ * never publish (`herald run`, `herald serve`) do not pay for loading every network's library.
+ */
+function lazyOutlet(name: string, load: () => Promise<Outlet>): Outlet {
+  let outlet: Promise<Outlet> | null = null;
+  return {
+    name,
+    threaded: true,
+    async deliver(items) {
+      outlet ??= load();
+      return (await outlet).deliver(items);
+    },
+  };
+}
+
+/** Twitter, Mastodon and Bluesky: each real when its credentials are set, a dry run otherwise. */
+function createSocialOutlets(config: Config, log: Logger, clock: Clock): Outlet[] {
+  const { twitter, mastodon, bluesky } = config.social;
+  const { credentials } = twitter;
+  const { url, accessToken } = mastodon;
+  const { identifier, appPassword } = bluesky;
+  return [
+    credentials
+      ? lazyOutlet('twitter', async () =>
+          (await import('./adapters/outlets/twitter.js')).createTwitterOutlet({
+            apiUrl: twitter.apiUrl,
+            credentials,
+            log,
+          }),
+        )
+      : createDryRunOutlet({ name: 'twitter', measure: TWITTER_MEASURE, log }),
+    url && accessToken
+      ? lazyOutlet('mastodon', async () =>
+          (await import('./adapters/outlets/mastodon.js')).createMastodonOutlet({ url, accessToken, log }),
+        )
+      : createDryRunOutlet({ name: 'mastodon', measure: mastodonMeasure(), log }),
+    identifier && appPassword
+      ? lazyOutlet('bluesky', async () =>
+          (await import('./adapters/outlets/bluesky.js')).createBlueskyOutlet({
+            serviceUrl: bluesky.serviceUrl,
+            identifier,
+            appPassword,
+            log,
+            now: clock.now,
+          }),
+        )
+      : createDryRunOutlet({ name: 'bluesky', measure: BLUESKY_MEASURE, log }),
+  ];
+}
+
+/** The social outlets that run dry for want of credentials. */
+export function dryOutletsOf(config: Config): Set<string> {
+  const { twitter, mastodon, bluesky } = config.social;
+  const dry = new Set<string>();
+  if (!twitter.credentials) dry.add('twitter');
+  if (!(mastodon.url && mastodon.accessToken)) dry.add('mastodon');
+  if (!(bluesky.identifier && bluesky.appPassword)) dry.add('bluesky');
+  return dry;
 }
 
 export interface HeraldOptions {
@@ -45,7 +127,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
   const log = options.log;
   const store = openStore(config.paths.database);
   const refusals = createFileRefusalLog(path.join(config.paths.dataDir, 'refusals.log'));
-  const handleCommand = createCommandHandler({ store, settings: config.core, clock, refusals });
+  const commands = createCommandHandler({ store, settings: config.core, clock, refusals });
   const site = createSiteOutlet({
     store,
     site: config.site,
@@ -59,35 +141,54 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     const incident = post && store.incident(post.incidentId);
     return post && incident ? renderPost(post, incident, renderContext) : undefined;
   };
-  const publisher = createPublisher({ outbox: store.outbox, outlets: [site], render, clock, log });
+  const listeners = new Set<(event: DeliveryNotice) => void>();
+  const publisher = createPublisher({
+    outbox: store.outbox,
+    outlets: [
+      site,
+      ...createSocialOutlets(config, log, clock).filter((o) => config.core.outlets.includes(o.name)),
+    ],
+    render,
+    clock,
+    log,
+    onResult(event) {
+      const post = store.postById(event.delivery.postId);
+      if (post) for (const listener of listeners) listener({ ...event, post });
+    },
+  });
+
+  /** Logs what became of a command, and wakes the publisher when something was recorded. */
+  const logged = (input: Pick<CommandInput, 'actor'>, outcome: Outcome): Outcome => {
+    if (outcome.kind === 'refused') {
+      log.info(
+        { platform: input.actor.platform, actor: input.actor.id, code: outcome.code },
+        'command refused',
+      );
+    } else if (outcome.kind === 'recorded') {
+      log.info(
+        {
+          platform: input.actor.platform,
+          actor: input.actor.id,
+          command: outcome.command.kind,
+          incident: outcome.incident.id,
+          post: outcome.post?.id,
+        },
+        'command recorded',
+      );
+      if (options.publishOnChange !== false) publisher.wake();
+    }
+    return outcome;
+  };
 
   return {
     config,
     store,
     site,
     publisher,
-    handle(input) {
-      const outcome = handleCommand(input);
-      if (outcome.kind === 'refused') {
-        log.info(
-          { platform: input.actor.platform, actor: input.actor.id, code: outcome.code },
-          'command refused',
-        );
-      } else if (outcome.kind === 'recorded') {
-        log.info(
-          {
-            platform: input.actor.platform,
-            actor: input.actor.id,
-            command: outcome.command.kind,
-            incident: outcome.incident.id,
-            post: outcome.post?.id,
-          },
-          'command recorded',
-        );
-        if (options.publishOnChange !== false) publisher.wake();
-      }
-      return outcome;
-    },
+    handle: (input) => logged(input, commands.handle(input)),
+    preview: (input, ttlMs) => logged(input, commands.preview(input, ttlMs)),
+    confirm: (action) => logged(action, commands.confirm(action)),
+    cancel: (action) => commands.cancel(action),
     health() {
       const pending = store.outbox.due(Number.MAX_SAFE_INTEGER, { limit: 1 });
       return {
@@ -98,6 +199,11 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
           site.lastWrittenAt() === null ? null : new Date(site.lastWrittenAt() ?? 0).toISOString(),
       };
     },
+    onDelivery(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dryOutlets: dryOutletsOf(config),
     async close() {
       await publisher.stop();
       store.close();

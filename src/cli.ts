@@ -13,7 +13,7 @@ import { STATUS_BLOG_STORY } from './demo/status-blog.js';
 import { createLogger, type Logger } from './logger.js';
 import { createHttpApp, listen, type RunningServer } from './server.js';
 import { SchemaTooNewError } from './store/migrate.js';
-import { renderReplyText } from './templates/reply-text.js';
+import { renderDeliveryNotice, renderReplyText } from './templates/reply-text.js';
 
 export const EXIT = { ok: 0, refused: 1, config: 2, failure: 3 } as const;
 
@@ -112,7 +112,7 @@ async function runOne(args: string[], io: Io): Promise<number> {
   const { config, herald } = opened;
   try {
     const outcome = herald.handle({ text, actor: shellActor(as) });
-    const rendered = renderReplyText(outcome, config.core);
+    const rendered = renderReplyText(outcome, config.core, herald.dryOutlets);
     if (outcome.kind === 'refused') {
       io.stderr.write(`${rendered}\n`);
       return EXIT.refused;
@@ -185,7 +185,7 @@ async function start(io: Io): Promise<number> {
       output: io.stdout,
       actor: shellActor(undefined),
       handle: herald.handle,
-      render: (o) => renderReplyText(o, config.core),
+      render: (o) => renderReplyText(o, config.core, herald.dryOutlets),
       onError: (error, text) => log.error({ err: error, text }, 'command failed'),
       banner: [
         `Herald: ${config.site.title}`,
@@ -194,10 +194,15 @@ async function start(io: Io): Promise<number> {
         'End of input (Ctrl-D) closes the shell; Herald serves on until Ctrl-C.',
       ].join('\n'),
     });
+    const stopNotices = herald.onDelivery((notice) => {
+      const line = renderDeliveryNotice(notice, config.core);
+      if (line) io.stdout.write(`\n${line}\n`);
+    });
     // The shell ends with its input; the server keeps Herald running until a signal.
     await Promise.race([shell.run(), signal]);
     const got = await signal;
     log.info({ signal: got }, 'stopping');
+    stopNotices();
     await server.close();
     return EXIT.ok;
   } finally {

@@ -16,6 +16,15 @@ export interface PublishReport {
   errors: string[];
 }
 
+export interface DeliveryEvent {
+  delivery: Delivery;
+  /** What became of it: sent, retrying (with the next try) or failed. */
+  status: 'sent' | 'retrying' | 'failed';
+  remoteUrl: string | null;
+  error: string | null;
+  nextAttemptAt: number | null;
+}
+
 export interface Publisher {
   /** One pass over every outlet's due deliveries. Passes never overlap: a call during one waits for it. */
   runOnce(): Promise<PublishReport[]>;
@@ -33,6 +42,8 @@ export interface PublisherOptions {
   render: (delivery: Delivery) => RenderedPost | undefined;
   clock: Clock;
   log: Logger;
+  /** Told of every delivery's result once it is recorded (chat surfaces update their answers with it). */
+  onResult?: (event: DeliveryEvent) => void;
   /** Backoff for the nth failed attempt (1-based), before jitter. */
   backoff?: (attempt: number) => number;
   random?: () => number;
@@ -80,17 +91,37 @@ export function createPublisher(options: PublisherOptions): Publisher {
           log.error({ err: error, outlet: outlet.name }, 'outlet failed');
           results = due.map((d) => ({ id: d.id, ok: false as const, retry: true as const, error: message }));
         }
+        const byId = new Map(due.map((d) => [d.id, d]));
         const attempts = new Map(due.map((d) => [d.id, d.attempts + 1]));
+        const tell = (id: number, event: Omit<DeliveryEvent, 'delivery'>) => {
+          const delivery = byId.get(id);
+          if (!delivery || !options.onResult) return;
+          try {
+            options.onResult({
+              delivery: { ...delivery, attempts: attempts.get(id) ?? delivery.attempts },
+              ...event,
+            });
+          } catch (error) {
+            log.error({ err: error }, 'a delivery listener failed');
+          }
+        };
         for (const r of results) {
           if (r.ok) {
             outbox.markSent(r.id, { id: r.remoteId, url: r.remoteUrl }, clock.now());
             report.sent++;
+            tell(r.id, { status: 'sent', remoteUrl: r.remoteUrl, error: null, nextAttemptAt: null });
           } else if (r.retry) {
             const attempt = attempts.get(r.id) ?? 1;
             const wait = backoff(attempt) * (0.5 + random() / 2);
             const at = Math.max(r.retryAt ?? 0, clock.now() + wait);
             outbox.markRetry(r.id, r.error, Math.round(at));
             report.retrying++;
+            tell(r.id, {
+              status: 'retrying',
+              remoteUrl: null,
+              error: r.error,
+              nextAttemptAt: Math.round(at),
+            });
             report.errors.push(r.error);
             log.warn(
               {
@@ -105,6 +136,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
           } else {
             outbox.markFailed(r.id, r.error);
             report.failed++;
+            tell(r.id, { status: 'failed', remoteUrl: null, error: r.error, nextAttemptAt: null });
             report.errors.push(r.error);
             log.error({ outlet: outlet.name, delivery: r.id, error: r.error }, 'delivery failed');
           }

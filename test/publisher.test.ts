@@ -6,7 +6,9 @@ import type { DeliveryResult, OutboundItem, Outlet } from '../src/adapters/outle
 import type { Delivery } from '../src/bot/types.js';
 import { createPublisher } from '../src/publisher.js';
 import { renderPost } from '../src/templates/post.js';
-import { createTestCore, recorded, type TestCore } from './helpers/core.js';
+import { renderReplyText } from '../src/templates/reply-text.js';
+import { createTestCore, ops, recorded, type TestCore } from './helpers/core.js';
+import { testSettings } from './helpers/settings.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -166,7 +168,15 @@ describe('the publisher', () => {
     ]);
     await publisher.runOnce();
     expect(rejecting.batches).toHaveLength(1);
-    expect(core.store.outbox.requeue(core.now())).toBe(1);
+    expect(
+      core.store.outbox.requeue(null, {
+        at: core.now(),
+        actor: ops,
+        text: 'retry all',
+        result: 'ok',
+        code: 'retry',
+      }),
+    ).toBe(1);
     expect(core.store.deliveries({ outlet: 'bluesky' })[0]?.status).toBe('pending');
   });
 
@@ -249,5 +259,55 @@ describe('the publisher', () => {
         [2, 'sent', 1],
       ],
     );
+  });
+});
+
+describe('staff see and retry deliveries by command', () => {
+  it('`deliveries <post>` shows each outlet: sent with its link, failed with the reason; `retry` re-queues', async () => {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    const ok = scriptedOutlet('mastodon', () => ({
+      ok: true,
+      remoteId: '109',
+      remoteUrl: 'https://mastodon.example/@ninernet/109',
+    }));
+    const rejecting = scriptedOutlet('bluesky', () => ({
+      ok: false,
+      retry: false,
+      error: 'Invalid identifier or password',
+    }));
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      render,
+      outlets: [ok.outlet, rejecting.outlet],
+      clock: { now: core.now },
+      log: silent,
+    });
+    await publisher.runOnce();
+    const shown = renderReplyText(core.run('deliveries 1.1'), testSettings);
+    expect(shown).toContain('Post 1.1 "SMTP on NC018 shut down":');
+    expect(shown).toContain('mastodon: sent 21:39 UTC, https://mastodon.example/@ninernet/109');
+    expect(shown).toContain(
+      'bluesky: FAILED after 1 attempt(s): Invalid identifier or password (retry with `retry <post>`)',
+    );
+    expect(shown).toMatch(/site: pending\b/);
+    // `list` names the failure too.
+    expect(renderReplyText(core.run('list'), testSettings)).toContain(
+      'post 1 to bluesky: Invalid identifier or password',
+    );
+
+    const mallory = { platform: 'shell' as const, id: 'mallory', name: 'mallory' };
+    const strict = createTestCore({
+      settings: { ...testSettings, staff: { ...testSettings.staff, shell: ['ops'] } },
+    });
+    expect(strict.run('retry all', mallory)).toMatchObject({ kind: 'refused', code: 'not_staff' });
+    strict.close();
+
+    expect(core.run('retry 1.1')).toMatchObject({ kind: 'retried', count: 1 });
+    expect(core.store.deliveries({ outlet: 'bluesky' })[0]).toMatchObject({ status: 'pending' });
+    expect(core.store.audit(1)[0]).toMatchObject({ code: 'retry', text: 'retry 1.1', result: 'ok' });
+    expect(renderReplyText(core.run('retry all'), testSettings)).toBe(
+      'Nothing to retry: no delivery has failed.',
+    );
+    expect(core.run('deliveries 9.9')).toMatchObject({ kind: 'refused', code: 'unknown_post' });
   });
 });

@@ -12,6 +12,8 @@ export type SubcommandId =
   | 'edit'
   | 'retract'
   | 'list'
+  | 'deliveries'
+  | 'retry'
   | 'help';
 
 /**
@@ -26,6 +28,8 @@ export const SUBCOMMANDS: readonly SubcommandId[] = [
   'edit',
   'retract',
   'list',
+  'deliveries',
+  'retry',
   'help',
 ];
 
@@ -217,6 +221,25 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
     required: [],
     examples: ['/status', '/status list'],
   },
+  deliveries: {
+    id: 'deliveries',
+    usage: '/status deliveries <post>',
+    summary:
+      'Show where a post went: each outlet, pending, sent (with its link) or failed (with the reason and the next try).',
+    args: [{ name: 'post', description: 'incident and post number: `12.3`' }],
+    options: [],
+    required: [],
+    examples: ['/status deliveries 12.3'],
+  },
+  retry: {
+    id: 'retry',
+    usage: '/status retry <post> | all',
+    summary: 'Send again what failed for a post (or every failed delivery), after fixing the cause.',
+    args: [{ name: 'post', description: 'incident and post number (`12.3`), or `all`' }],
+    options: [],
+    required: [],
+    examples: ['/status retry 12.3', '/status retry all'],
+  },
   help: {
     id: 'help',
     usage: '/status help [topic]',
@@ -238,6 +261,8 @@ export const SUBCOMMAND_ORDER: readonly SubcommandId[] = [
   'edit',
   'retract',
   'list',
+  'deliveries',
+  'retry',
   'help',
 ];
 

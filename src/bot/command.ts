@@ -62,6 +62,9 @@ export type Command =
   | { kind: 'edit'; post: PostRef; message: string }
   | { kind: 'retract'; post: PostRef; reason: string }
   | { kind: 'list' }
+  | { kind: 'deliveries'; post: PostRef }
+  /** `post` null: every failed delivery. */
+  | { kind: 'retry'; post: PostRef | null }
   | { kind: 'help'; topic: string | null };
 
 export type CommandKind = Command['kind'];
@@ -75,4 +78,5 @@ export const WRITING_KINDS: ReadonlySet<CommandKind> = new Set([
   'notice',
   'edit',
   'retract',
+  'retry',
 ]);

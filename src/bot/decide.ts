@@ -8,7 +8,8 @@ import { accept, type Result, refuse } from './refusal.js';
 import { completedTitle, componentTitle, updateTitle } from './titles.js';
 import type { Actor, ComponentKey, ComponentState, Incident, Post } from './types.js';
 
-export type WritingCommand = Exclude<Command, { kind: 'list' } | { kind: 'help' }>;
+/** The commands that write a post, a correction or a retraction. */
+export type WritingCommand = Exclude<Command, { kind: 'list' | 'help' | 'deliveries' | 'retry' }>;
 export type StateView = Omit<StateRepository, 'apply'>;
 
 export interface DecideContext {

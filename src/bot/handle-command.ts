@@ -2,14 +2,14 @@
 // decision happen here; the write is one IMMEDIATE transaction. Refusals are values; the unexpected throws
 // and is caught once at the adapter's edge.
 
+import { randomBytes } from 'node:crypto';
 import type { CoreSettings } from './catalog.js';
-import type { ReadTime } from './command.js';
-import { WRITING_KINDS } from './command.js';
+import type { Command, ReadTime } from './command.js';
 import { type Decision, decide, type WritingCommand } from './decide.js';
 import { helpText } from './help.js';
 import { parseCommand } from './parse-command.js';
 import { mayChange } from './permissions.js';
-import type { Applied, RefusalLog, Store } from './ports.js';
+import type { Applied, HandledRequest, Preview, RefusalLog, StateRepository, Store } from './ports.js';
 import type { Refusal, RefusalCode } from './refusal.js';
 import type { Actor, Component, Delivery, Incident, Post } from './types.js';
 
@@ -34,6 +34,24 @@ export type Outcome =
       /** Deliveries that failed and wait for staff. */
       failed: Delivery[];
     }
+  | { kind: 'deliveries'; incident: Incident; post: Post; deliveries: Delivery[] }
+  /** The change as it would be published; nothing is written but the preview itself. */
+  | {
+      kind: 'preview';
+      previewId: string;
+      command: WritingCommand;
+      incident: Incident;
+      post: Post | null;
+      times: TimeEcho[];
+      /** The outlets the post would go to. */
+      outlets: string[];
+      notes: string[];
+      expiresAt: number;
+    }
+  /** The same request (a platform's retry, a second click) came again: nothing changed twice. */
+  | { kind: 'duplicate'; incidentId: number | null; postId: number | null }
+  | { kind: 'cancelled'; previewId: string }
+  | { kind: 'retried'; post: Post | null; count: number }
   | {
       kind: 'recorded';
       command: WritingCommand;
@@ -51,6 +69,8 @@ export interface CommandDeps {
   settings: CoreSettings;
   clock: Clock;
   refusals: RefusalLog;
+  /** New preview ids; random by default. */
+  newId?: () => string;
 }
 
 type Written = { ok: true; decision: Decision; applied: Applied };
@@ -58,6 +78,28 @@ type Written = { ok: true; decision: Decision; applied: Applied };
 export interface CommandInput {
   text: string;
   actor: Actor;
+  /**
+   * The platform's own id for this request (Slack's trigger_id, a Discord interaction id): a retry of the
+   * same request finds it recorded and changes nothing twice.
+   */
+  requestKey?: string;
+}
+
+export interface PreviewAction {
+  previewId: string;
+  actor: Actor;
+  /** The platform's id for the button press. */
+  requestKey?: string;
+}
+
+export interface CommandService {
+  /** Runs a command: records it at once if it changes something. */
+  handle(input: CommandInput): Outcome;
+  /** Checks a command and shows what it would publish, without publishing; read-only commands just run. */
+  preview(input: CommandInput, ttlMs: number): Outcome;
+  /** Publishes a preview: only its author, only before it expires, only once. */
+  confirm(action: PreviewAction): Outcome;
+  cancel(action: PreviewAction): Outcome;
 }
 
 function timesOf(cmd: WritingCommand): TimeEcho[] {
@@ -74,39 +116,113 @@ function timesOf(cmd: WritingCommand): TimeEcho[] {
   }
 }
 
-export function createCommandHandler(deps: CommandDeps): (input: CommandInput) => Outcome {
-  const { store, settings, clock, refusals } = deps;
+/** Thrown inside a transaction to roll a preview's trial write back. */
+class PreviewRollback {
+  constructor(readonly outcome: Outcome) {}
+}
 
-  const refused = (input: CommandInput, now: number, code: RefusalCode, message: string): Outcome => {
+export function createCommandHandler(deps: CommandDeps): CommandService {
+  const { store, settings, clock, refusals } = deps;
+  const newId = deps.newId ?? (() => randomBytes(12).toString('base64url'));
+
+  const refused = (
+    input: Pick<CommandInput, 'text' | 'actor'>,
+    now: number,
+    code: RefusalCode,
+    message: string,
+  ): Outcome => {
     refusals.append({ at: now, actor: input.actor, text: input.text, result: 'refused', code });
     return { kind: 'refused', code, message };
   };
 
-  return (input) => {
-    const now = clock.now();
-    const parsed = parseCommand(input.text, { settings, now });
-    if (!parsed.ok) return refused(input, now, parsed.code, parsed.message);
+  /** Read-only commands, and the checks every writing command passes first. */
+  function prepare(
+    input: CommandInput,
+    now: number,
+    parseNow = now,
+  ): { outcome: Outcome } | { cmd: WritingCommand } | { retry: Extract<Command, { kind: 'retry' }> } {
+    const parsed = parseCommand(input.text, { settings, now: parseNow });
+    if (!parsed.ok) return { outcome: refused(input, now, parsed.code, parsed.message) };
     const cmd = parsed.value;
-    if (cmd.kind === 'help') return { kind: 'help', text: helpText(cmd.topic) };
-    if (cmd.kind === 'list') {
-      return {
-        kind: 'list',
-        at: now,
-        components: store.components().filter((c) => c.state !== 'operational'),
-        incidents: store.activeIncidents(),
-        failed: store.deliveries({ status: 'failed' }),
-      };
+    switch (cmd.kind) {
+      case 'help':
+        return { outcome: { kind: 'help', text: helpText(cmd.topic) } };
+      case 'list':
+        return {
+          outcome: {
+            kind: 'list',
+            at: now,
+            components: store.components().filter((c) => c.state !== 'operational'),
+            incidents: store.activeIncidents(),
+            failed: store.deliveries({ status: 'failed' }),
+          },
+        };
+      case 'deliveries': {
+        const post = store.post(cmd.post.incident, cmd.post.number);
+        const incident = post && store.incident(post.incidentId);
+        if (!post || !incident) {
+          return {
+            outcome: refused(
+              input,
+              now,
+              'unknown_post',
+              `there is no post ${cmd.post.incident}.${cmd.post.number}`,
+            ),
+          };
+        }
+        return { outcome: { kind: 'deliveries', incident, post, deliveries: store.deliveriesOf(post.id) } };
+      }
+      default: {
+        const permission = mayChange(input.actor, settings.staff);
+        if (!permission.allowed) return { outcome: refused(input, now, 'not_staff', permission.reason) };
+        return cmd.kind === 'retry' ? { retry: cmd } : { cmd };
+      }
     }
-    if (!WRITING_KINDS.has(cmd.kind)) throw new Error(`unhandled command kind ${cmd.kind}`);
-    const permission = mayChange(input.actor, settings.staff);
-    if (!permission.allowed) return refused(input, now, 'not_staff', permission.reason);
+  }
 
-    const result = store.transact((repo): Written | Refusal => {
+  function retry(input: CommandInput, cmd: Extract<Command, { kind: 'retry' }>, now: number): Outcome {
+    const post = cmd.post && store.post(cmd.post.incident, cmd.post.number);
+    if (cmd.post && !post) {
+      return refused(input, now, 'unknown_post', `there is no post ${cmd.post.incident}.${cmd.post.number}`);
+    }
+    const audit = {
+      at: now,
+      actor: input.actor,
+      text: input.text,
+      result: 'ok' as const,
+      code: 'retry',
+      incidentId: post?.incidentId ?? null,
+    };
+    return { kind: 'retried', post: post ?? null, count: store.outbox.requeue(post?.id ?? null, audit) };
+  }
+
+  /** Decides and writes in one IMMEDIATE transaction; `extra` runs in it too (settling a preview). */
+  function write(
+    input: CommandInput,
+    cmd: WritingCommand,
+    now: number,
+    extra?: (repo: StateRepository, applied: Applied) => void,
+  ): Outcome {
+    const result = store.transact((repo): Written | Refusal | { ok: true; duplicate: HandledRequest } => {
+      const seen = input.requestKey ? repo.handledRequest(input.requestKey) : undefined;
+      if (seen) return { ok: true, duplicate: seen };
       const decision = decide(cmd, repo, { now, actor: input.actor, settings, text: input.text });
       if (!decision.ok) return decision;
-      return { ok: true, decision: decision.value, applied: repo.apply(decision.value.change) };
+      const applied = repo.apply(decision.value.change);
+      if (input.requestKey) {
+        repo.recordRequest({
+          key: input.requestKey,
+          at: now,
+          incidentId: applied.incidentId,
+          postId: applied.postId,
+        });
+      }
+      extra?.(repo, applied);
+      return { ok: true, decision: decision.value, applied };
     });
     if (!result.ok) return refused(input, now, result.code, result.message);
+    if ('duplicate' in result)
+      return { kind: 'duplicate', incidentId: result.duplicate.incidentId, postId: result.duplicate.postId };
     const { decision, applied } = result;
     const incident = store.incident(applied.incidentId);
     if (!incident) throw new Error(`incident ${applied.incidentId} vanished after it was written`);
@@ -120,5 +236,116 @@ export function createCommandHandler(deps: CommandDeps): (input: CommandInput) =
       deliveries: applied.deliveries,
       notes: decision.notes,
     };
+  }
+
+  /** A preview: author, not expired, still pending; else the refusal or the earlier result. */
+  function openPreview(action: PreviewAction, now: number): Preview | Outcome {
+    const preview = store.preview(action.previewId);
+    const who = { text: `preview ${action.previewId}`, actor: action.actor };
+    if (!preview) return refused(who, now, 'unknown_preview', 'that preview does not exist (any more)');
+    if (preview.actor.platform !== action.actor.platform || preview.actor.id !== action.actor.id) {
+      return refused(
+        who,
+        now,
+        'not_author',
+        `only ${preview.actor.name}, who wrote it, can publish or cancel this preview`,
+      );
+    }
+    if (preview.status === 'published')
+      return { kind: 'duplicate', incidentId: null, postId: preview.postId };
+    if (preview.status === 'cancelled')
+      return refused(who, now, 'preview_closed', 'this preview was cancelled; nothing was published');
+    if (now > preview.expiresAt) {
+      return refused(
+        who,
+        now,
+        'preview_expired',
+        'this preview has expired and nothing was published; run the command again',
+      );
+    }
+    return preview;
+  }
+
+  return {
+    handle(input) {
+      const now = clock.now();
+      const prepared = prepare(input, now);
+      if ('outcome' in prepared) return prepared.outcome;
+      if ('retry' in prepared) return retry(input, prepared.retry, now);
+      return write(input, prepared.cmd, now);
+    },
+
+    preview(input, ttlMs) {
+      const now = clock.now();
+      const prepared = prepare(input, now);
+      if ('outcome' in prepared) return prepared.outcome;
+      if ('retry' in prepared) return retry(input, prepared.retry, now);
+      const cmd = prepared.cmd;
+      const previewId = newId();
+      // Decide and write for real, read the result back, and roll it all back: the preview is exactly what
+      // Publish would write now.
+      let outcome: Outcome;
+      try {
+        store.transact((repo) => {
+          const decision = decide(cmd, repo, { now, actor: input.actor, settings, text: input.text });
+          if (!decision.ok) throw new PreviewRollback(refused(input, now, decision.code, decision.message));
+          const applied = repo.apply(decision.value.change);
+          const incident = repo.incident(applied.incidentId);
+          if (!incident) throw new Error('the previewed incident vanished');
+          const posted = decision.value.change.post;
+          throw new PreviewRollback({
+            kind: 'preview',
+            previewId,
+            command: cmd,
+            incident,
+            post: posted ? (repo.post(incident.id, posted.number) ?? null) : null,
+            times: timesOf(cmd),
+            outlets: [...new Set(applied.deliveries.map((d) => d.outlet))],
+            notes: decision.value.notes,
+            expiresAt: now + ttlMs,
+          });
+        });
+        throw new Error('a preview transaction must roll back');
+      } catch (error) {
+        if (!(error instanceof PreviewRollback)) throw error;
+        outcome = error.outcome;
+      }
+      if (outcome.kind === 'preview') {
+        store.createPreview({
+          id: previewId,
+          text: input.text,
+          actor: input.actor,
+          createdAt: now,
+          expiresAt: now + ttlMs,
+        });
+      }
+      return outcome;
+    },
+
+    confirm(action) {
+      const now = clock.now();
+      const preview = openPreview(action, now);
+      if (!('status' in preview)) return preview;
+      // Times in the text ("yesterday 21:39") are read as they were when the preview was shown.
+      const input: CommandInput = {
+        text: preview.text,
+        actor: preview.actor,
+        requestKey: action.requestKey ?? `preview:${preview.id}`,
+      };
+      const prepared = prepare(input, now, preview.createdAt);
+      if ('outcome' in prepared) return prepared.outcome;
+      if ('retry' in prepared) return retry(input, prepared.retry, now);
+      return write(input, prepared.cmd, now, (repo, applied) => {
+        repo.settlePreview(preview.id, 'published', now, applied.postId);
+      });
+    },
+
+    cancel(action) {
+      const now = clock.now();
+      const preview = openPreview(action, now);
+      if (!('status' in preview)) return preview;
+      store.transact((repo) => repo.settlePreview(preview.id, 'cancelled', now, null));
+      return { kind: 'cancelled', previewId: preview.id };
+    },
   };
 }

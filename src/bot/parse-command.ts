@@ -116,6 +116,16 @@ export function parseCommand(text: string, ctx: ParseContext): Result<Command> {
         return refuse('syntax', '`list` takes nothing after it: `/status list`, or just `/status`.');
       }
       return accept({ kind: 'list' });
+    case 'deliveries':
+    case 'retry': {
+      const extra = [...p.before.slice(1), ...p.quoted];
+      if (extra.length > 0) return refuse('syntax', `unexpected ${quoteBack(extra)}. Usage: ${usage(id)}`);
+      if (id === 'retry' && p.before[0]?.text.toLowerCase() === 'all')
+        return accept({ kind: 'retry', post: null });
+      const post = parsePostRef(p.before, id);
+      if (!post.ok) return post;
+      return accept({ kind: id, post: post.value });
+    }
     case 'help':
       // Answered above, before options are read: `help --at` asks about an option.
       return accept({ kind: 'help', topic: null });

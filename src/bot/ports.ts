@@ -3,6 +3,7 @@
 
 import type { CommandKind } from './command.js';
 import type {
+  Actor,
   AuditEntry,
   Component,
   ComponentKey,
@@ -53,6 +54,31 @@ export interface StateRepository {
   incident(id: number): Incident | undefined;
   post(incidentId: number, number: number): Post | undefined;
   apply(change: Change): Applied;
+  /** A request (a platform's id for one command or button press) handled before, if it was. */
+  handledRequest(key: string): HandledRequest | undefined;
+  recordRequest(request: HandledRequest): void;
+  preview(id: string): Preview | undefined;
+  settlePreview(id: string, status: 'published' | 'cancelled', at: number, postId: number | null): void;
+}
+
+export interface HandledRequest {
+  key: string;
+  at: number;
+  incidentId: number | null;
+  postId: number | null;
+}
+
+/** A change shown to its author before it is published. */
+export interface Preview {
+  /** The token the chat buttons carry. */
+  id: string;
+  text: string;
+  actor: Actor;
+  createdAt: number;
+  expiresAt: number;
+  status: 'pending' | 'published' | 'cancelled';
+  settledAt: number | null;
+  postId: number | null;
 }
 
 /**
@@ -75,15 +101,20 @@ export interface Outbox {
   markRetry(id: number, error: string, nextAttemptAt: number): void;
   /** A permanent failure: shown to staff until re-queued. */
   markFailed(id: number, error: string): void;
-  /** Puts failed deliveries (all, or one post's) back in the queue, due at `now`; returns how many. */
-  requeue(now: number, postId?: number): number;
+  /**
+   * Puts failed deliveries (one post's, or all with null) back in the queue, due at `audit.at`, and writes
+   * the audit row, in one transaction; returns how many.
+   */
+  requeue(postId: number | null, audit: AuditEntry): number;
   /** Remote ids of the thread a delivery continues on its outlet: the first sent message and the latest before it. */
   thread(delivery: Delivery): { root: string | null; parent: string | null };
 }
 
 /** The store as the rest of Herald sees it. */
-export interface Store extends Omit<StateRepository, 'apply'> {
+export interface Store
+  extends Pick<StateRepository, 'components' | 'activeIncidents' | 'incident' | 'post' | 'preview'> {
   outbox: Outbox;
+  createPreview(preview: Omit<Preview, 'status' | 'settledAt' | 'postId'>): void;
   /** Runs fn in one BEGIN IMMEDIATE transaction: all of its writes, or none if it throws. */
   transact<T>(fn: (repo: StateRepository) => T): T;
   incidents(options?: { status?: IncidentStatus[]; limit?: number }): Incident[];

@@ -22,7 +22,11 @@ export type RefusalCode =
   | 'post_retracted'
   | 'no_change'
   | 'bad_number'
-  | 'not_staff';
+  | 'not_staff'
+  | 'unknown_preview'
+  | 'not_author'
+  | 'preview_expired'
+  | 'preview_closed';
 
 export interface Refusal {
   ok: false;

@@ -2,7 +2,7 @@
 // too, so a caller that catches the error is not left with half a change.
 
 import type { Applied, Change, IncidentPatch, NewIncident } from '../bot/ports.js';
-import type { Delivery, DeliveryAction, Incident } from '../bot/types.js';
+import type { AuditEntry, Delivery, DeliveryAction, Incident } from '../bot/types.js';
 import { toDelivery } from './mappers.js';
 import type { Statements } from './statements.js';
 
@@ -84,20 +84,7 @@ export function applyChange(
 
   const postId = newPostId ?? change.edit?.postId ?? change.retract?.postId ?? null;
 
-  const { actor } = change.audit;
-  s.insertAudit.run({
-    at,
-    platform: actor.platform,
-    actorId: actor.id,
-    actorName: actor.name,
-    channel: actor.channel ?? null,
-    guild: actor.guild ?? null,
-    text: change.audit.text,
-    result: change.audit.result,
-    code: change.audit.code,
-    incidentId,
-    postId,
-  });
+  insertAudit(s, { ...change.audit, incidentId, postId });
 
   return { incidentId, postId, editId, deliveries };
 }
@@ -134,4 +121,22 @@ function checkBelongs(s: Statements, postId: number, incidentId: number): void {
       `apply: post ${postId} belongs to incident ${String(row.incident_id)}, not ${incidentId}`,
     );
   }
+}
+
+/** Writes one audit row: who did what, from where, when. */
+export function insertAudit(s: Statements, entry: AuditEntry): void {
+  const { actor } = entry;
+  s.insertAudit.run({
+    at: entry.at,
+    platform: actor.platform,
+    actorId: actor.id,
+    actorName: actor.name,
+    channel: actor.channel ?? null,
+    guild: actor.guild ?? null,
+    text: entry.text,
+    result: entry.result,
+    code: entry.code,
+    incidentId: entry.incidentId ?? null,
+    postId: entry.postId ?? null,
+  });
 }

@@ -1,10 +1,12 @@
 // The Outbox port on the deliveries table. Each mark is one statement, so it is atomic on its own.
 
 import type { Outbox } from '../bot/ports.js';
+import { insertAudit } from './apply-change.js';
 import { toDelivery } from './mappers.js';
 import type { SqliteDatabase } from './open-database.js';
+import type { Statements } from './statements.js';
 
-export function createSqliteOutbox(db: SqliteDatabase): Outbox {
+export function createSqliteOutbox(db: SqliteDatabase, s: Statements): Outbox {
   const due = db.prepare<{ now: number; outlet: string | null; limit: number; ordered: number }>(
     `SELECT d.* FROM deliveries d
       WHERE d.status = 'pending' AND d.next_attempt_at <= :now AND (:outlet IS NULL OR d.outlet = :outlet)
@@ -63,7 +65,11 @@ export function createSqliteOutbox(db: SqliteDatabase): Outbox {
     markFailed(id, error) {
       failed.run({ id, error });
     },
-    requeue: (now, postId) => requeue.run({ now, postId: postId ?? null }).changes,
+    requeue: db.transaction((postId: number | null, audit) => {
+      const n = requeue.run({ now: audit.at, postId }).changes;
+      insertAudit(s, { ...audit, postId });
+      return n;
+    }),
     thread(delivery) {
       const args = { postId: delivery.postId, outlet: delivery.outlet, before: delivery.id };
       return {

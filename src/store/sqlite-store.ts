@@ -17,6 +17,7 @@ import {
 import { latestSchemaVersion, migrate, SchemaTooNewError } from './migrate.js';
 import { openDatabase, type SqliteDatabase } from './open-database.js';
 import { createSqliteOutbox } from './outbox.js';
+import { createRequestStatements } from './requests.js';
 import { prepareStatements } from './statements.js';
 
 /** Opens (creating if needed) and migrates the database at `file`, and returns the store on it. */
@@ -51,7 +52,9 @@ export function createSqliteStore(db: SqliteDatabase): Store {
 
   const loadIncident = (id: number) => maybe(s.incident.get(id), incidentOf);
 
-  const reads: Omit<StateRepository, 'apply'> = {
+  const requests = createRequestStatements(db);
+  const reads: Pick<StateRepository, 'components' | 'activeIncidents' | 'incident' | 'post' | 'preview'> = {
+    preview: requests.preview,
     components: () => s.components.all().map(toComponent),
     activeIncidents: () => read(() => s.activeIncidents.all().map(incidentOf)),
     incident: (id) => read(() => loadIncident(id)),
@@ -61,7 +64,8 @@ export function createSqliteStore(db: SqliteDatabase): Store {
 
   return {
     ...reads,
-    outbox: createSqliteOutbox(db),
+    outbox: createSqliteOutbox(db, s),
+    createPreview: requests.createPreview,
     transact<T>(fn: (repo: StateRepository) => T): T {
       let open = true;
       const guard =
@@ -76,6 +80,10 @@ export function createSqliteStore(db: SqliteDatabase): Store {
         incident: guard(reads.incident),
         post: guard(reads.post),
         apply: guard(apply),
+        preview: guard(requests.preview),
+        settlePreview: guard(requests.settlePreview),
+        handledRequest: guard(requests.handledRequest),
+        recordRequest: guard(requests.recordRequest),
       };
       try {
         return run.immediate(() => {

@@ -2,6 +2,7 @@
 // limit by its own way of counting (twitter-text's weighted length, Mastodon's URLs-count-23, Bluesky's
 // graphemes). Pure.
 
+import twitterText from 'twitter-text';
 import type { DeliveryAction } from '../bot/types.js';
 import type { RenderedPost } from './post.js';
 
@@ -17,6 +18,33 @@ const splitGraphemes = (text: string): string[] => [...graphemes.segment(text)].
 
 /** Length in graphemes, as Bluesky counts. */
 export const graphemeLength = (text: string): number => splitGraphemes(text).length;
+
+/** X counts by twitter-text's weights: most characters 1, CJK and emoji 2, every URL 23. */
+export const TWITTER_MEASURE: Measure = { length: (t) => twitterText.parseTweet(t).weightedLength, max: 280 };
+
+/** Bluesky: 300 graphemes, URLs in full. */
+export const BLUESKY_MEASURE: Measure = { length: graphemeLength, max: 300 };
+
+/**
+ * Mastodon: code points, every URL it would link counted as the instance says (23), up to the instance's
+ * limit. Mastodon finds URLs as twitter-text does: only with a known top-level domain
+ * (`https://status.example.com/` yes, `https://status.example/` no: that one counts in full).
+ */
+export function mastodonMeasure(max = 500, urlLength = 23): Measure {
+  return {
+    max,
+    length(text) {
+      const urls = twitterText.extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false });
+      let length = 0;
+      let last = 0;
+      for (const { indices } of urls) {
+        length += [...text.slice(last, indices[0])].length + urlLength;
+        last = indices[1];
+      }
+      return length + [...text.slice(last)].length;
+    },
+  };
+}
 
 /**
  * A typed `@name` must not notify anyone: a word joiner after the `@` keeps the text as people read it but

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CoreSettings } from '../../src/bot/catalog.js';
-import { createCommandHandler, type Outcome } from '../../src/bot/handle-command.js';
+import { type CommandService, createCommandHandler, type Outcome } from '../../src/bot/handle-command.js';
 import type { Store } from '../../src/bot/ports.js';
 import type { Actor, AuditEntry } from '../../src/bot/types.js';
 import { openStore } from '../../src/store/sqlite-store.js';
@@ -24,6 +24,8 @@ export interface TestCore {
   setNow(at: string | number): void;
   now(): number;
   run(text: string, actor?: Actor): Outcome;
+  /** The whole command service: handle, preview, confirm, cancel. */
+  service: CommandService;
   close(): void;
 }
 
@@ -32,7 +34,7 @@ export function createTestCore(options: { settings?: CoreSettings; now?: string 
   const store = openStore(path.join(dir, 'herald.db'));
   const refusals: AuditEntry[] = [];
   let now = Date.parse(options.now ?? '2012-07-27T21:39:27Z');
-  const handle = createCommandHandler({
+  const service = createCommandHandler({
     store,
     settings: options.settings ?? testSettings,
     clock: { now: () => now },
@@ -46,7 +48,8 @@ export function createTestCore(options: { settings?: CoreSettings; now?: string 
       now = typeof at === 'number' ? at : Date.parse(at);
     },
     now: () => now,
-    run: (text, actor = ops) => handle({ text, actor }),
+    run: (text, actor = ops) => service.handle({ text, actor }),
+    service,
     close() {
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,14 @@ export interface TestHerald {
 }
 
 export function createTestHerald(
-  options: { now?: string; configText?: (shipped: string) => string } = {},
+  options: {
+    now?: string;
+    configText?: (shipped: string) => string;
+    /** More environment (credentials, API addresses). */
+    env?: NodeJS.ProcessEnv;
+    /** Where log lines go (JSON, one per line); silent by default. */
+    logTo?: (line: string) => void;
+  } = {},
 ): TestHerald {
   const dir = tempDir('herald-app-');
   let configPath = path.join(root, 'herald.config.yaml');
@@ -31,6 +38,7 @@ export function createTestHerald(
   }
   const loaded = loadConfig(
     {
+      ...options.env,
       HERALD_CONFIG: configPath,
       HERALD_DATA_DIR: path.join(dir, 'data'),
       HERALD_PUBLIC_DIR: path.join(dir, 'public'),
@@ -39,7 +47,11 @@ export function createTestHerald(
   );
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   let now = Date.parse(options.now ?? '2012-07-27T21:39:27Z');
-  const herald = createHerald(loaded.config, { log: pino({ level: 'silent' }), clock: { now: () => now } });
+  const logTo = options.logTo;
+  const log = logTo
+    ? pino({ level: 'debug' }, { write: (line: string) => logTo(line) })
+    : pino({ level: 'silent' });
+  const herald = createHerald(loaded.config, { log, clock: { now: () => now } });
   return {
     herald,
     config: loaded.config,

@@ -17,10 +17,12 @@ const TABLES = [
   'audit',
   'components',
   'deliveries',
+  'handled_requests',
   'incident_components',
   'incidents',
   'post_edits',
   'posts',
+  'previews',
 ];
 
 const tempDirs: string[] = [];
