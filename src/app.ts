@@ -2,6 +2,7 @@
 // them all.
 
 import path from 'node:path';
+import type { DeliveryNotice } from './adapters/chat/chat-core.js';
 import { createDryRunOutlet } from './adapters/outlets/dry-run.js';
 import type { Outlet } from './adapters/outlets/outlet.js';
 import { createSiteOutlet, type SiteOutlet } from './adapters/outlets/site.js';
@@ -14,10 +15,10 @@ import {
   type PreviewAction,
 } from './bot/handle-command.js';
 import type { Store } from './bot/ports.js';
-import type { Delivery, Post } from './bot/types.js';
+import type { Delivery } from './bot/types.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { createPublisher, type DeliveryEvent, type Publisher } from './publisher.js';
+import { createPublisher, type Publisher } from './publisher.js';
 import type { Health } from './server.js';
 import { openStore } from './store/sqlite-store.js';
 import { renderPost } from './templates/post.js';
@@ -45,10 +46,6 @@ export interface Herald {
   /** Outlets that have no credentials and only log what they would send. */
   dryOutlets: ReadonlySet<string>;
   close(): Promise<void>;
-}
-
-export interface DeliveryNotice extends DeliveryEvent {
-  post: Post;
 }
 
 /**
@@ -210,3 +207,5 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     },
   };
 }
+
+export type { DeliveryNotice };

@@ -83,6 +83,17 @@ const fileSchema = z.strictObject({
       update: z.string().min(1).default(DEFAULT_TITLES.update),
     })
     .default(DEFAULT_TITLES),
+  chat: z
+    .strictObject({
+      preview: z.boolean().default(true),
+      previewMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(15),
+    })
+    .default({ preview: true, previewMinutes: 15 }),
   outlets: z.array(z.enum(KNOWN_OUTLETS)).default(['site', 'twitter', 'mastodon', 'bluesky']),
 });
 
@@ -109,6 +120,22 @@ const envSchema = z.object({
   BLUESKY_SERVICE_URL: z.url({ protocol: /^https?$/ }).default('https://bsky.social'),
   BLUESKY_IDENTIFIER: secret,
   BLUESKY_APP_PASSWORD: secret,
+  SLACK_BOT_TOKEN: secret,
+  SLACK_SIGNING_SECRET: secret,
+  SLACK_APP_TOKEN: secret,
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
+  SLACK_ANNOUNCE_CHANNEL: secret,
+  DISCORD_TOKEN: secret,
+  DISCORD_APPLICATION_ID: secret,
+  DISCORD_PUBLIC_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, 'expected the application public key: 64 hex digits')
+      .optional(),
+  ),
+  DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+  DISCORD_ANNOUNCE_CHANNEL: secret,
 });
 
 export interface SiteConfig {
@@ -132,9 +159,38 @@ export interface SocialConfig {
   bluesky: { serviceUrl: string; identifier: string | null; appPassword: string | null };
 }
 
+/** Slack, when a bot token is set: Socket Mode with an app token, else HTTP mode with the signing secret. */
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string | null;
+  appToken: string | null;
+  apiUrl: string;
+  /** Channel id every published post is announced in, threaded per incident; null: no announcements. */
+  announceChannel: string | null;
+}
+
+/** Discord: the gateway when a bot token is set; the HTTP interactions endpoint when a public key is. */
+export interface DiscordConfig {
+  token: string | null;
+  applicationId: string | null;
+  publicKey: string | null;
+  apiUrl: string;
+  announceChannel: string | null;
+}
+
+export interface ChatConfig {
+  /** Show a preview with Publish / Edit / Cancel before anything that publishes (Slack and Discord). */
+  preview: boolean;
+  /** How long a preview can be published, in milliseconds. */
+  previewTtlMs: number;
+}
+
 export interface Config {
   core: CoreSettings;
   social: SocialConfig;
+  slack: SlackConfig | null;
+  discord: DiscordConfig | null;
+  chat: ChatConfig;
   site: SiteConfig;
   paths: { config: string; dataDir: string; publicDir: string; database: string };
   http: { host: string; port: number };
@@ -236,12 +292,32 @@ const CREDENTIAL_SETS: Array<{ network: string; keys: Array<keyof Env> }> = [
 
 /** A network is on with all of its credentials, dry with none; some but not all is a mistake worth naming. */
 function credentialProblems(e: Env): string[] {
-  return CREDENTIAL_SETS.flatMap(({ network, keys }) => {
-    const missing = keys.filter((k) => e[k] === undefined);
-    return missing.length && missing.length < keys.length
-      ? [`environment: ${network} needs ${keys.join(', ')} together; missing ${missing.join(', ')}`]
-      : [];
-  });
+  const chat: string[] = [];
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    chat.push(
+      'environment: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) with SLACK_BOT_TOKEN',
+    );
+  }
+  if (!e.SLACK_BOT_TOKEN && (e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_ANNOUNCE_CHANNEL)) {
+    chat.push('environment: Slack settings are set but SLACK_BOT_TOKEN is not');
+  }
+  if ((e.DISCORD_TOKEN || e.DISCORD_PUBLIC_KEY) && !e.DISCORD_APPLICATION_ID) {
+    chat.push('environment: Discord needs DISCORD_APPLICATION_ID with DISCORD_TOKEN or DISCORD_PUBLIC_KEY');
+  }
+  if (e.DISCORD_ANNOUNCE_CHANNEL && !e.DISCORD_TOKEN) {
+    chat.push(
+      'environment: DISCORD_ANNOUNCE_CHANNEL needs DISCORD_TOKEN (announcements are sent by the bot)',
+    );
+  }
+  return [
+    ...chat,
+    ...CREDENTIAL_SETS.flatMap(({ network, keys }) => {
+      const missing = keys.filter((k) => e[k] === undefined);
+      return missing.length && missing.length < keys.length
+        ? [`environment: ${network} needs ${keys.join(', ')} together; missing ${missing.join(', ')}`]
+        : [];
+    }),
+  ];
 }
 
 function socialConfig(e: Env): SocialConfig {
@@ -313,6 +389,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       },
       http: { host: e.HERALD_HOST, port: e.HERALD_PORT },
       social: socialConfig(e),
+      slack: e.SLACK_BOT_TOKEN
+        ? {
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET ?? null,
+            appToken: e.SLACK_APP_TOKEN ?? null,
+            apiUrl: e.SLACK_API_URL,
+            announceChannel: e.SLACK_ANNOUNCE_CHANNEL ?? null,
+          }
+        : null,
+      discord:
+        e.DISCORD_TOKEN || e.DISCORD_PUBLIC_KEY
+          ? {
+              token: e.DISCORD_TOKEN ?? null,
+              applicationId: e.DISCORD_APPLICATION_ID ?? null,
+              publicKey: e.DISCORD_PUBLIC_KEY ?? null,
+              apiUrl: e.DISCORD_API_URL,
+              announceChannel: e.DISCORD_ANNOUNCE_CHANNEL ?? null,
+            }
+          : null,
+      chat: { preview: file.chat.preview, previewTtlMs: file.chat.previewMinutes * 60_000 },
       logLevel: e.LOG_LEVEL,
     },
   };

@@ -1,0 +1,24 @@
+// What a chat adapter may ask of Herald: run a command, preview and publish or cancel it, and hear what
+// became of each delivery (to update its private answer). src/app.ts's Herald satisfies it.
+
+import type { CommandInput, Outcome, PreviewAction } from '../../bot/handle-command.js';
+import type { Post } from '../../bot/types.js';
+import type { DeliveryEvent } from '../../publisher.js';
+
+export interface DeliveryNotice extends DeliveryEvent {
+  post: Post;
+}
+
+export interface ChatCore {
+  /** Runs a command as typed (records it at once if it changes something). */
+  handle(input: CommandInput): Outcome;
+  /** Checks a command and shows what it would publish; read-only commands just run. */
+  preview(input: CommandInput, ttlMs: number): Outcome;
+  /** Publish: only the preview's author, before it expires, once. */
+  confirm(action: PreviewAction): Outcome;
+  cancel(action: PreviewAction): Outcome;
+  /** Listens to what becomes of each delivery; returns the function that stops listening. */
+  onDelivery(listener: (notice: DeliveryNotice) => void): () => void;
+  /** Social outlets without credentials, which only log what they would send. */
+  dryOutlets: ReadonlySet<string>;
+}
