@@ -21,7 +21,7 @@ import type { Logger } from './logger.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import type { Health } from './server.js';
 import { openStore } from './store/sqlite-store.js';
-import { renderPost } from './templates/post.js';
+import { createPostRenderer } from './templates/post.js';
 import { BLUESKY_MEASURE, mastodonMeasure, TWITTER_MEASURE } from './templates/social.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
@@ -57,6 +57,7 @@ function lazyOutlet(name: string, load: () => Promise<Outlet>): Outlet {
   return {
     name,
     threaded: true,
+    external: true,
     async deliver(items) {
       outlet ??= load();
       return (await outlet).deliver(items);
@@ -132,11 +133,11 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     publicDir: config.paths.publicDir,
     clock,
   });
-  const renderContext = { baseUrl: config.site.baseUrl, zones: config.core.zones };
+  const renderCached = createPostRenderer({ baseUrl: config.site.baseUrl, zones: config.core.zones });
   const render = (delivery: Delivery) => {
     const post = store.postById(delivery.postId);
     const incident = post && store.incident(post.incidentId);
-    return post && incident ? renderPost(post, incident, renderContext) : undefined;
+    return post && incident ? renderCached(post, incident) : undefined;
   };
   const listeners = new Set<(event: DeliveryNotice) => void>();
   const publisher = createPublisher({

@@ -3,7 +3,7 @@
 
 import type { OutboundItem, Outlet } from './adapters/outlets/outlet.js';
 import type { Clock } from './bot/handle-command.js';
-import type { Outbox } from './bot/ports.js';
+import type { Outbox, Settlement } from './bot/ports.js';
 import type { Delivery } from './bot/types.js';
 import type { Logger } from './logger.js';
 import type { RenderedPost } from './templates/post.js';
@@ -64,6 +64,28 @@ export function createPublisher(options: PublisherOptions): Publisher {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
+  // Group commit: the outlets that finish in the same turn of the event loop (the site and the dry runs,
+  // which do not wait on a network) record their results in one transaction, one fsync.
+  let pending: Settlement[] = [];
+  let flush: Promise<void> | null = null;
+  function settle(settlements: Settlement[]): Promise<void> {
+    pending.push(...settlements);
+    flush ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        const batch = pending;
+        pending = [];
+        flush = null;
+        try {
+          outbox.settle(batch);
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+    return flush;
+  }
+
   async function pass(): Promise<PublishReport[]> {
     const reports: PublishReport[] = [];
     await Promise.allSettled(
@@ -82,7 +104,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
             results.push({ id: d.id, ok: false, retry: false, error: `post ${d.postId} no longer exists` });
         }
         // Recorded before the network call: after a crash, attempts > 0 says this may have reached the platform.
-        outbox.begin(items.map((i) => i.delivery.id));
+        if (outlet.external) outbox.begin(items.map((i) => i.delivery.id));
         try {
           results = [...results, ...(items.length ? await outlet.deliver(items) : [])];
         } catch (error) {
@@ -105,23 +127,35 @@ export function createPublisher(options: PublisherOptions): Publisher {
             log.error({ err: error }, 'a delivery listener failed');
           }
         };
+        const settlements: Settlement[] = [];
+        const told: Array<() => void> = [];
         for (const r of results) {
           if (r.ok) {
-            outbox.markSent(r.id, { id: r.remoteId, url: r.remoteUrl }, clock.now());
+            settlements.push({
+              id: r.id,
+              status: 'sent',
+              remoteId: r.remoteId,
+              remoteUrl: r.remoteUrl,
+              at: clock.now(),
+            });
             report.sent++;
-            tell(r.id, { status: 'sent', remoteUrl: r.remoteUrl, error: null, nextAttemptAt: null });
+            told.push(() =>
+              tell(r.id, { status: 'sent', remoteUrl: r.remoteUrl, error: null, nextAttemptAt: null }),
+            );
           } else if (r.retry) {
             const attempt = attempts.get(r.id) ?? 1;
             const wait = backoff(attempt) * (0.5 + random() / 2);
             const at = Math.max(r.retryAt ?? 0, clock.now() + wait);
-            outbox.markRetry(r.id, r.error, Math.round(at));
+            settlements.push({ id: r.id, status: 'retry', error: r.error, nextAttemptAt: Math.round(at) });
             report.retrying++;
-            tell(r.id, {
-              status: 'retrying',
-              remoteUrl: null,
-              error: r.error,
-              nextAttemptAt: Math.round(at),
-            });
+            told.push(() =>
+              tell(r.id, {
+                status: 'retrying',
+                remoteUrl: null,
+                error: r.error,
+                nextAttemptAt: Math.round(at),
+              }),
+            );
             report.errors.push(r.error);
             log.warn(
               {
@@ -134,13 +168,18 @@ export function createPublisher(options: PublisherOptions): Publisher {
               'delivery will be retried',
             );
           } else {
-            outbox.markFailed(r.id, r.error);
+            settlements.push({ id: r.id, status: 'failed', error: r.error });
             report.failed++;
-            tell(r.id, { status: 'failed', remoteUrl: null, error: r.error, nextAttemptAt: null });
+            told.push(() =>
+              tell(r.id, { status: 'failed', remoteUrl: null, error: r.error, nextAttemptAt: null }),
+            );
             report.errors.push(r.error);
             log.error({ outlet: outlet.name, delivery: r.id, error: r.error }, 'delivery failed');
           }
         }
+        // Recorded first, then told: a listener that reads the store sees the outcome.
+        await settle(settlements);
+        for (const t of told) t();
       }),
     );
     return reports.sort((a, b) => a.outlet.localeCompare(b.outlet));

@@ -24,6 +24,7 @@ function scriptedOutlet(
   const outlet: Outlet = {
     name,
     threaded,
+    external: true,
     async deliver(items) {
       calls++;
       batches.push(items.map((i) => i.delivery.postId));

@@ -96,11 +96,8 @@ export interface Outbox {
    * to have perhaps reached the platform (and the outlet looks before sending again).
    */
   begin(ids: readonly number[]): void;
-  markSent(id: number, remote: { id: string | null; url: string | null }, at: number): void;
-  /** A transient failure: keep the reason, try again at `nextAttemptAt`. */
-  markRetry(id: number, error: string, nextAttemptAt: number): void;
-  /** A permanent failure: shown to staff until re-queued. */
-  markFailed(id: number, error: string): void;
+  /** Records what became of a batch of deliveries, in one transaction. */
+  settle(outcomes: readonly Settlement[]): void;
   /**
    * Puts failed deliveries (one post's, or all with null) back in the queue, due at `audit.at`, and writes
    * the audit row, in one transaction; returns how many.
@@ -110,6 +107,13 @@ export interface Outbox {
   thread(delivery: Delivery): { root: string | null; parent: string | null };
 }
 
+export type Settlement =
+  | { id: number; status: 'sent'; remoteId: string | null; remoteUrl: string | null; at: number }
+  /** A transient failure: keep the reason, try again at `nextAttemptAt`. */
+  | { id: number; status: 'retry'; error: string; nextAttemptAt: number }
+  /** A permanent failure: shown to staff until re-queued. */
+  | { id: number; status: 'failed'; error: string };
+
 /** The store as the rest of Herald sees it. */
 export interface Store
   extends Pick<StateRepository, 'components' | 'activeIncidents' | 'incident' | 'post' | 'preview'> {
@@ -118,6 +122,8 @@ export interface Store
   /** Runs fn in one BEGIN IMMEDIATE transaction: all of its writes, or none if it throws. */
   transact<T>(fn: (repo: StateRepository) => T): T;
   incidents(options?: { status?: IncidentStatus[]; limit?: number }): Incident[];
+  /** Incidents that are active, or were closed at or after `since`: what the site's index shows. */
+  incidentsSince(since: number): Incident[];
   postsOf(incidentId: number): Post[];
   /** Newest first, by publish time. */
   recentPosts(limit: number): Post[];

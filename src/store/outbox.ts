@@ -1,6 +1,6 @@
 // The Outbox port on the deliveries table. Each mark is one statement, so it is atomic on its own.
 
-import type { Outbox } from '../bot/ports.js';
+import type { Outbox, Settlement } from '../bot/ports.js';
 import { insertAudit } from './apply-change.js';
 import { toDelivery } from './mappers.js';
 import type { SqliteDatabase } from './open-database.js';
@@ -11,10 +11,11 @@ export function createSqliteOutbox(db: SqliteDatabase, s: Statements): Outbox {
     `SELECT d.* FROM deliveries d
       WHERE d.status = 'pending' AND d.next_attempt_at <= :now AND (:outlet IS NULL OR d.outlet = :outlet)
         AND (:ordered = 0 OR NOT EXISTS (
-              SELECT 1 FROM deliveries e
-                JOIN posts q ON q.id = e.post_id
-               WHERE e.outlet = d.outlet AND e.id < d.id AND e.status <> 'sent'
-                 AND q.incident_id = (SELECT incident_id FROM posts WHERE id = d.post_id)))
+              -- CROSS JOIN keeps SQLite to this order: the incident's few posts, then their deliveries
+              -- (by post_id), rather than every delivery of the outlet in history.
+              SELECT 1 FROM posts q CROSS JOIN deliveries e ON e.post_id = q.id
+               WHERE q.incident_id = (SELECT incident_id FROM posts WHERE id = d.post_id)
+                 AND e.outlet = d.outlet AND e.id < d.id AND e.status <> 'sent'))
       ORDER BY d.id LIMIT :limit`,
   );
   const begin = db.prepare<{ id: number }>(
@@ -42,9 +43,9 @@ export function createSqliteOutbox(db: SqliteDatabase, s: Statements): Outbox {
   const threadEnd = (order: 'ASC' | 'DESC') =>
     db
       .prepare<{ postId: number; outlet: string; before: number }>(
-        `SELECT e.remote_id FROM deliveries e JOIN posts q ON q.id = e.post_id
-          WHERE e.outlet = :outlet AND e.status = 'sent' AND e.remote_id IS NOT NULL AND e.id < :before
-            AND q.incident_id = (SELECT incident_id FROM posts WHERE id = :postId)
+        `SELECT e.remote_id FROM posts q CROSS JOIN deliveries e ON e.post_id = q.id
+          WHERE q.incident_id = (SELECT incident_id FROM posts WHERE id = :postId)
+            AND e.outlet = :outlet AND e.status = 'sent' AND e.remote_id IS NOT NULL AND e.id < :before
           ORDER BY e.id ${order} LIMIT 1`,
       )
       .pluck();
@@ -56,15 +57,14 @@ export function createSqliteOutbox(db: SqliteDatabase, s: Statements): Outbox {
     begin(ids) {
       beginAll(ids);
     },
-    markSent(id, remote, at) {
-      sent.run({ id, remoteId: remote.id, remoteUrl: remote.url, at });
-    },
-    markRetry(id, error, next) {
-      retry.run({ id, error, next });
-    },
-    markFailed(id, error) {
-      failed.run({ id, error });
-    },
+    settle: db.transaction((outcomes: readonly Settlement[]) => {
+      for (const o of outcomes) {
+        if (o.status === 'sent')
+          sent.run({ id: o.id, remoteId: o.remoteId, remoteUrl: o.remoteUrl, at: o.at });
+        else if (o.status === 'retry') retry.run({ id: o.id, error: o.error, next: o.nextAttemptAt });
+        else failed.run({ id: o.id, error: o.error });
+      }
+    }),
     requeue: db.transaction((postId: number | null, audit) => {
       const n = requeue.run({ now: audit.at, postId }).changes;
       insertAudit(s, { ...audit, postId });

@@ -53,6 +53,11 @@ export function createSqliteStore(db: SqliteDatabase): Store {
   const loadIncident = (id: number) => maybe(s.incident.get(id), incidentOf);
 
   const requests = createRequestStatements(db);
+  const incidentsSince = db.prepare<{ since: number }>(
+    `SELECT * FROM incidents WHERE status IN ('open', 'scheduled', 'in_progress')
+     UNION SELECT * FROM incidents WHERE closed_at >= :since
+     ORDER BY opened_at DESC, id DESC`,
+  );
   const reads: Pick<StateRepository, 'components' | 'activeIncidents' | 'incident' | 'post' | 'preview'> = {
     preview: requests.preview,
     components: () => s.components.all().map(toComponent),
@@ -102,6 +107,7 @@ export function createSqliteStore(db: SqliteDatabase): Store {
           .all({ statuses: status ? JSON.stringify(status) : null, limit: limit ?? -1 })
           .map(incidentOf),
       ),
+    incidentsSince: (since) => read(() => incidentsSince.all({ since }).map(incidentOf)),
     postsOf: (incidentId) => read(() => s.postsOf.all(incidentId).map(postOf)),
     recentPosts: (limit) => read(() => s.recentPosts.all(limit).map(postOf)),
     postById: (id) => read(() => maybe(s.postById.get(id), postOf)),

@@ -92,3 +92,28 @@ export function renderPost(post: Post, incident: Incident, ctx: RenderContext): 
     incident: { id: incident.id, title: incident.title, kind: incident.kind, status: incident.status, url },
   };
 }
+
+/**
+ * renderPost with a memory: a post is rendered once per version (its corrections, its retraction, its
+ * incident's title and status) rather than once per outlet and again for every feed rewrite. Bounded: the
+ * least recently used go first.
+ */
+export function createPostRenderer(
+  ctx: RenderContext,
+  capacity = 2000,
+): (post: Post, incident: Incident) => RenderedPost {
+  const cache = new Map<string, RenderedPost>();
+  return (post, incident) => {
+    const key = `${post.id}:${post.edits.length}:${post.retractedAt ?? ''}:${incident.status}:${incident.title}`;
+    const hit = cache.get(key);
+    if (hit) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    const rendered = renderPost(post, incident, ctx);
+    cache.set(key, rendered);
+    if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+    return rendered;
+  };
+}

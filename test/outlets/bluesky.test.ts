@@ -27,6 +27,7 @@ afterEach(async () => {
 const alwaysOkSite: Outlet = {
   name: 'site',
   threaded: false,
+  external: false,
   async deliver(items) {
     return items.map((i) => ({ id: i.delivery.id, ok: true, remoteId: null, remoteUrl: null }));
   },

@@ -28,6 +28,7 @@ const MINUTE = 60_000;
 const siteOutlet: Outlet = {
   name: 'site',
   threaded: false,
+  external: false,
   async deliver(items) {
     return items.map((i) => ({ id: i.delivery.id, ok: true, remoteId: null, remoteUrl: null }));
   },

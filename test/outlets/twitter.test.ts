@@ -55,6 +55,7 @@ const twitter = (
 const site: Outlet = {
   name: 'site',
   threaded: false,
+  external: false,
   deliver: async (items) =>
     items.map((i) => ({ id: i.delivery.id, ok: true, remoteId: null, remoteUrl: null })),
 };
@@ -239,6 +240,7 @@ describe('the twitter outlet', () => {
         {
           name: 'twitter',
           threaded: true,
+          external: true,
           deliver: (items) =>
             inner!.deliver(
               items.map((i) => ({

@@ -255,6 +255,7 @@ export function createBlueskyOutlet(options: BlueskyOutletOptions): Outlet {
   return {
     name: 'bluesky',
     threaded: true,
+    external: true,
     async deliver(items) {
       const results: DeliveryResult[] = [];
       // When the service itself fails (down, rate-limited, refusing the account), the rest of the batch

@@ -13,6 +13,7 @@ export function createDryRunOutlet(options: { name: string; measure: Measure; lo
   return {
     name,
     threaded: true,
+    external: false,
     async deliver(items): Promise<DeliveryResult[]> {
       return items.map(({ delivery, post, thread }) => {
         const action: DeliveryAction = delivery.action;

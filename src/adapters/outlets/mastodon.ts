@@ -196,6 +196,7 @@ export function createMastodonOutlet(options: MastodonOutletOptions): Outlet {
   return {
     name: 'mastodon',
     threaded: true,
+    external: true,
     async deliver(items) {
       let read: MastodonLimits;
       try {

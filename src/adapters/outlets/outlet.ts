@@ -22,6 +22,11 @@ export interface Outlet {
   name: string;
   /** Threaded outlets get post N only after post N-1 of the same incident was sent there. */
   threaded: boolean;
+  /**
+   * Calls a remote platform: each attempt is recorded before the call, so that after a crash a delivery is
+   * known to have perhaps landed. Local outlets (the site, dry runs) can simply do it again.
+   */
+  external: boolean;
   /** Delivers a batch of this outlet's due deliveries, oldest first. Never throws for one delivery's fault. */
   deliver(items: OutboundItem[]): Promise<DeliveryResult[]>;
 }

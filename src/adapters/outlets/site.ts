@@ -18,27 +18,26 @@ import {
   renderNotFoundHtml,
   SITE_ASSETS,
 } from '../../templates/html.js';
-import { incidentPath, type RenderedPost, renderPost } from '../../templates/post.js';
+import { createPostRenderer, incidentPath, type RenderedPost } from '../../templates/post.js';
 import { buildIncidentView, buildIndexView } from '../../templates/site-view.js';
 import type { DeliveryResult, Outlet } from './outlet.js';
 
 const HISTORY_DAYS = 90;
 const DAY = 86_400_000;
 
-/** Writes `content` to `file` so that the old or the new file is there at every instant, never a part. */
+/**
+ * Writes `content` to `file` so that the old or the new file is there at every instant, never a part: a
+ * temporary file in the same folder, renamed over the old one. No fsync: the database is the durable record,
+ * and `herald start` rebuilds every page from it, so even a power cut cannot leave a stale site for long;
+ * an fsync per file would cost more than everything else a publish does.
+ */
 export function writeFileAtomic(file: string, content: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(
     path.dirname(file),
     `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
   );
-  const fd = fs.openSync(tmp, 'w', 0o644);
-  try {
-    fs.writeFileSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  fs.writeFileSync(tmp, content, { mode: 0o644 });
   try {
     fs.renameSync(tmp, file);
   } catch (error) {
@@ -67,6 +66,7 @@ export interface SiteOutlet extends Outlet {
 export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
   const { store, site, settings, publicDir, clock } = options;
   const ctx = { baseUrl: site.baseUrl, zones: settings.zones };
+  const render = createPostRenderer(ctx);
   let lastWritten: number | null = null;
 
   const write = (relative: string, content: string, written: string[]) => {
@@ -79,12 +79,12 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     return store.recentPosts(limit).flatMap((post) => {
       if (!incidents.has(post.incidentId)) incidents.set(post.incidentId, store.incident(post.incidentId));
       const incident = incidents.get(post.incidentId);
-      return incident ? [renderPost(post, incident, ctx)] : [];
+      return incident ? [render(post, incident)] : [];
     });
   }
 
   function writeIncident(incident: Incident, now: number, written: string[]) {
-    const posts = store.postsOf(incident.id).map((p) => renderPost(p, incident, ctx));
+    const posts = store.postsOf(incident.id).map((p) => render(p, incident));
     write(
       incidentPath(incident.id),
       renderIncidentHtml(buildIncidentView({ site, settings, now, incident, posts })),
@@ -94,15 +94,8 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
 
   function writeShared(now: number, written: string[]) {
     const since = now - HISTORY_DAYS * DAY;
-    const incidents = store
-      .incidents()
-      .filter(
-        (i) =>
-          i.status === 'open' ||
-          i.status === 'scheduled' ||
-          i.status === 'in_progress' ||
-          (i.closedAt ?? now) >= since,
-      );
+    const incidents = store.incidentsSince(since);
+
     const recent = renderedRecent(Math.max(site.feedItems, 10));
     write(
       'index.html',
@@ -122,6 +115,10 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     write('rss.xml', feeds.rss, written);
     write('atom.xml', feeds.atom, written);
     write('feed.json', feeds.json, written);
+  }
+
+  /** The stylesheet, icon and 404 page: they change only with Herald itself, so only a rebuild writes them. */
+  function writeAssets(written: string[]) {
     for (const [file, content] of Object.entries(SITE_ASSETS)) write(file, content, written);
     write('404.html', renderNotFoundHtml(site), written);
   }
@@ -133,6 +130,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
       const incident = store.incident(id);
       if (incident) writeIncident(incident, now, written);
     }
+    if (!fs.existsSync(path.join(publicDir, 'style.css'))) writeAssets(written);
     writeShared(now, written);
     lastWritten = clock.now();
     return written;
@@ -141,9 +139,12 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
   return {
     name: 'site',
     threaded: false,
+    external: false,
     publishIncidents,
     rebuild() {
-      return publishIncidents(store.incidents().map((i) => i.id));
+      const written: string[] = [];
+      writeAssets(written);
+      return [...written, ...publishIncidents(store.incidents().map((i) => i.id))];
     },
     lastWrittenAt: () => lastWritten,
     async deliver(items): Promise<DeliveryResult[]> {

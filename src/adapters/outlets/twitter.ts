@@ -258,6 +258,7 @@ export function createTwitterOutlet(options: TwitterOutletOptions): Outlet {
   return {
     name: 'twitter',
     threaded: true,
+    external: true,
     async deliver(items) {
       const results: DeliveryResult[] = [];
       /** Set when X is unreachable or limiting us: the rest of the batch is not tried, and waits as long. */
