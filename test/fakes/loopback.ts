@@ -20,3 +20,20 @@ export function closeServer(server: http.Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+/** A delay in ms, fixed or drawn afresh for each request. */
+export type AnswerDelay = number | (() => number);
+
+/**
+ * Holds back the end of `res` by `delay` ms; what the request did has already happened. A slow network or a
+ * busy server: it widens the window in which a client can die with its request done and the answer unread.
+ */
+export function delayAnswer(res: http.ServerResponse, delay: AnswerDelay | undefined): void {
+  const ms = typeof delay === 'function' ? delay() : (delay ?? 0);
+  if (!(ms > 0)) return;
+  const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    setTimeout(() => end(...args), ms);
+    return res;
+  }) as typeof res.end;
+}
