@@ -2,11 +2,13 @@
 // them all.
 
 import path from 'node:path';
+import type { Router } from 'express';
 import type { DeliveryNotice } from './adapters/chat/chat-core.js';
 import { createDryRunOutlet } from './adapters/outlets/dry-run.js';
 import type { Outlet } from './adapters/outlets/outlet.js';
 import { createSiteOutlet, type SiteOutlet } from './adapters/outlets/site.js';
 import { createFileRefusalLog } from './adapters/refusal-log.js';
+import type { CoreSettings } from './bot/catalog.js';
 import {
   type Clock,
   type CommandInput,
@@ -43,6 +45,8 @@ export interface Herald {
   health(): Health;
   /** Listens to what becomes of each delivery; returns the function that stops listening. */
   onDelivery(listener: (event: DeliveryNotice) => void): () => void;
+  /** The core settings in force: the configured ones, with the chat announcement outlets added. */
+  settings: CoreSettings;
   /** Outlets that have no credentials and only log what they would send. */
   dryOutlets: ReadonlySet<string>;
   close(): Promise<void>;
@@ -100,6 +104,87 @@ function createSocialOutlets(config: Config, log: Logger, clock: Clock): Outlet[
   ];
 }
 
+/** Announcements in a Slack and a Discord channel, when one is configured, threaded per incident. */
+function createAnnouncementOutlets(config: Config, log: Logger, clock: Clock): Outlet[] {
+  const outlets: Outlet[] = [];
+  const { slack, discord } = config;
+  if (slack?.announceChannel) {
+    outlets.push(
+      lazyOutlet('slack', async () =>
+        (await import('./adapters/outlets/slack-announce.js')).createSlackAnnounceOutlet({
+          config: slack,
+          log,
+          clock,
+        }),
+      ),
+    );
+  }
+  const token = discord?.token;
+  const channelId = discord?.announceChannel;
+  if (discord && token && channelId) {
+    outlets.push(
+      lazyOutlet('discord', async () =>
+        (await import('./adapters/outlets/discord-announce.js')).createDiscordAnnounceOutlet({
+          token,
+          apiUrl: discord.apiUrl,
+          channelId,
+          log,
+          clock,
+        }),
+      ),
+    );
+  }
+  return outlets;
+}
+
+export interface ChatAdapters {
+  /** HTTP endpoints to mount on Herald's server (Slack events, Discord interactions). */
+  routes: Array<{ path: string; router: Router }>;
+  /** Connects what connects (Socket Mode, the Discord gateway), after the server listens. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Slack and Discord, each when configured; their libraries are loaded only then. */
+export async function createChatAdapters(
+  herald: Herald,
+  log: Logger,
+  clock: Clock = systemClock,
+): Promise<ChatAdapters> {
+  const { config } = herald;
+  const adapters: Array<{ router?: Router | null; start(): Promise<void>; stop(): Promise<void> }> = [];
+  const routes: ChatAdapters['routes'] = [];
+  const common = {
+    chat: config.chat,
+    core: herald,
+    settings: herald.settings,
+    site: config.site,
+    log,
+    clock,
+  };
+  if (config.slack) {
+    const { createSlackAdapter } = await import('./adapters/chat/slack.js');
+    const slack = createSlackAdapter({ ...common, config: config.slack });
+    adapters.push(slack);
+    routes.push(...slack.routes);
+  }
+  if (config.discord) {
+    const { createDiscordAdapter, DISCORD_INTERACTIONS_PATH } = await import('./adapters/chat/discord.js');
+    const discord = createDiscordAdapter({ ...common, config: config.discord });
+    adapters.push(discord);
+    if (discord.router) routes.push({ path: DISCORD_INTERACTIONS_PATH, router: discord.router });
+  }
+  return {
+    routes,
+    async start() {
+      for (const a of adapters) await a.start();
+    },
+    async stop() {
+      await Promise.allSettled(adapters.map((a) => a.stop()));
+    },
+  };
+}
+
 /** The social outlets that run dry for want of credentials. */
 export function dryOutletsOf(config: Config): Set<string> {
   const { twitter, mastodon, bluesky } = config.social;
@@ -125,7 +210,10 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
   const log = options.log;
   const store = openStore(config.paths.database);
   const refusals = createFileRefusalLog(path.join(config.paths.dataDir, 'refusals.log'));
-  const commands = createCommandHandler({ store, settings: config.core, clock, refusals });
+  const announcers = createAnnouncementOutlets(config, log, clock);
+  // Chat announcements are outlets too: each configured channel gets a delivery of every post.
+  const settings = { ...config.core, outlets: [...config.core.outlets, ...announcers.map((o) => o.name)] };
+  const commands = createCommandHandler({ store, settings, clock, refusals });
   const site = createSiteOutlet({
     store,
     site: config.site,
@@ -145,6 +233,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     outlets: [
       site,
       ...createSocialOutlets(config, log, clock).filter((o) => config.core.outlets.includes(o.name)),
+      ...announcers,
     ],
     render,
     clock,
@@ -202,6 +291,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
       return () => listeners.delete(listener);
     },
     dryOutlets: dryOutletsOf(config),
+    settings,
     async close() {
       await publisher.stop();
       store.close();

@@ -6,7 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createShellAdapter } from './adapters/chat/shell.js';
-import { createHerald, type Herald, PUBLISH_INTERVAL_MS } from './app.js';
+import {
+  type ChatAdapters,
+  createChatAdapters,
+  createHerald,
+  type Herald,
+  PUBLISH_INTERVAL_MS,
+} from './app.js';
 import type { Actor } from './bot/types.js';
 import { type Config, loadConfig } from './config.js';
 import { STATUS_BLOG_STORY } from './demo/status-blog.js';
@@ -25,6 +31,10 @@ Usage:
                                   one command, as typed in chat; prints the reply
   herald publish [--rebuild]      deliver what is pending once and rebuild the site (--rebuild: every page)
   herald serve                    the status site alone, on HERALD_HOST:HERALD_PORT
+  herald slack manifest [--url https://…] [--json]
+                                  the Slack app manifest (Socket Mode, or HTTP mode at --url)
+  herald discord register [--guild ID]
+                                  register /status with Discord (globally, or in one guild at once)
   herald demo [--dir DIR] [--no-serve]
                                   a fresh folder (default ./demo) with the reference blog's story, then serve it
   herald help [topic]             the command grammar
@@ -155,9 +165,19 @@ function untilSignal(): Promise<string> {
   });
 }
 
-async function listenOrExit(herald: Herald, io: Io, log: Logger): Promise<RunningServer | number> {
+async function listenOrExit(
+  herald: Herald,
+  io: Io,
+  log: Logger,
+  routes: ChatAdapters['routes'] = [],
+): Promise<RunningServer | number> {
   const { config } = herald;
-  const app = createHttpApp({ publicDir: config.paths.publicDir, health: () => herald.health(), log });
+  const app = createHttpApp({
+    publicDir: config.paths.publicDir,
+    health: () => herald.health(),
+    log,
+    routes,
+  });
   try {
     return await listen(app, config.http.host, config.http.port);
   } catch (error) {
@@ -176,9 +196,16 @@ async function start(io: Io): Promise<number> {
   const signal = untilSignal();
   try {
     herald.site.rebuild();
-    const server = await listenOrExit(herald, io, log);
+    const chat = await createChatAdapters(herald, log);
+    const server = await listenOrExit(herald, io, log, chat.routes);
     if (typeof server === 'number') return server;
     herald.publisher.start(PUBLISH_INTERVAL_MS);
+    try {
+      await chat.start();
+    } catch (error) {
+      // A chat platform that is down must not keep the shell, the site and the other outlets from running.
+      log.error({ err: error }, 'a chat adapter could not start; Herald runs on without it');
+    }
     const zones = config.core.zones.map((z) => z.label).join(' and ');
     const shell = createShellAdapter({
       input: io.stdin,
@@ -203,6 +230,7 @@ async function start(io: Io): Promise<number> {
     const got = await signal;
     log.info({ signal: got }, 'stopping');
     stopNotices();
+    await chat.stop();
     await server.close();
     return EXIT.ok;
   } finally {
@@ -305,6 +333,80 @@ async function demo(args: string[], io: Io): Promise<number> {
   return serve({ ...io, env });
 }
 
+/** `herald slack manifest [--url https://status.example.net] [--json]`: the app manifest to paste into Slack. */
+async function slackCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  let publicUrl: string | null = null;
+  let format: 'yaml' | 'json' = 'yaml';
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--url' && rest[i + 1]) publicUrl = rest[++i] ?? null;
+    else if (rest[i] === '--json') format = 'json';
+    else {
+      io.stderr.write(`herald slack manifest: unknown argument ${rest[i]} (--url https://…, --json)\n`);
+      return EXIT.config;
+    }
+  }
+  if (sub !== 'manifest') {
+    io.stderr.write('usage: herald slack manifest [--url https://your.herald.host] [--json]\n');
+    return EXIT.config;
+  }
+  const config = configOrExit(io);
+  if (typeof config === 'number') return config;
+  const { slackManifest } = await import('./adapters/chat/slack-manifest.js');
+  try {
+    io.stdout.write(
+      `${slackManifest({
+        name: 'Herald',
+        publicUrl,
+        groups: config.core.staff.slack.groups.length > 0,
+        announce: Boolean(config.slack?.announceChannel),
+        format,
+      })}\n`,
+    );
+  } catch (error) {
+    io.stderr.write(`herald slack manifest: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.config;
+  }
+  return EXIT.ok;
+}
+
+/** `herald discord register [--guild ID]`: registers /status with Discord and prints what it did. */
+async function discordCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  let guildId: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--guild' && rest[i + 1]) guildId = rest[++i];
+    else {
+      io.stderr.write(`herald discord register: unknown argument ${rest[i]} (--guild ID)\n`);
+      return EXIT.config;
+    }
+  }
+  if (sub !== 'register') {
+    io.stderr.write('usage: herald discord register [--guild ID]\n');
+    return EXIT.config;
+  }
+  const config = configOrExit(io);
+  if (typeof config === 'number') return config;
+  const token = config.discord?.token;
+  const applicationId = config.discord?.applicationId;
+  if (!config.discord || !token || !applicationId) {
+    io.stderr.write(
+      'herald discord register: set DISCORD_TOKEN and DISCORD_APPLICATION_ID (see docs/discord.md)\n',
+    );
+    return EXIT.config;
+  }
+  const { formatRegistration, registerDiscordCommands } = await import('./adapters/chat/discord-commands.js');
+  const done = await registerDiscordCommands({
+    token,
+    applicationId,
+    apiUrl: config.discord.apiUrl,
+    guildId,
+    messageLimit: config.core.messageLimit,
+  });
+  io.stdout.write(`${formatRegistration(done)}\n`);
+  return EXIT.ok;
+}
+
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -320,6 +422,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return await serve(io);
       case 'demo':
         return await demo(rest, io);
+      case 'discord':
+        return await discordCommand(rest, io);
+      case 'slack':
+        return await slackCommand(rest, io);
       case 'help':
       case undefined: {
         if (command === 'help' && rest.length) return await runOne([`help ${rest.join(' ')}`], io);

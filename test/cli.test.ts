@@ -23,7 +23,7 @@ describe('herald run', () => {
     expect(r.stdout).toContain('Recorded post 1.1 in incident #1 (outage, open)');
     expect(r.stdout).toContain('Title: SMTP on NC018 shut down');
     expect(r.stdout).toMatch(
-      /Recorded at: \d{1,2} \w+ \d{4} \d\d:\d\d UTC \(\d\d:\d\d P[DS]T Vancouver · \d\d:\d\d CAT Lusaka/,
+      /Recorded at: \d{1,2} \w+ \d{4} \d\d:\d\d UTC \(\d\d:\d\d P[DS]T Vancouver(, \d{1,2} \w+)? · \d\d:\d\d CAT Lusaka/,
     );
   });
 
@@ -194,7 +194,7 @@ describe('herald start', () => {
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('herald> ');
       expect(r.stdout).toContain('Recorded post 1.1 in incident #1 (outage, open)');
-      expect(r.stdout).toMatch(/UTC \(\d\d:\d\d P[DS]T Vancouver · \d\d:\d\d CAT Lusaka/);
+      expect(r.stdout).toMatch(/UTC \(\d\d:\d\d P[DS]T Vancouver(, \d{1,2} \w+)? · \d\d:\d\d CAT Lusaka/);
       expect(r.stdout).toContain('NC018 SMTP: down since');
       expect(page).toContain('spam cleanup');
       expect(JSON.parse(health)).toMatchObject({ ok: true });
