@@ -127,7 +127,12 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   const padded = w.replace(/^([a-z]+)(\d{1,2})$/, (_, p: string, n: string) => `${p}${n.padStart(3, '0')}`);
   let best: { c: string; d: number } | undefined;
   for (const c of candidates) {
-    const d = Math.min(editDistance(w, norm(c)), editDistance(padded, norm(c)));
+    // The distance is at least the difference in length: a candidate that cannot be within its limit is not
+    // measured (measuring a pasted 5 MB word against every candidate takes minutes).
+    const n = norm(c);
+    const limit = Math.max(1, Math.floor(Math.max(w.length, c.length) / 3));
+    if (Math.min(Math.abs(w.length - n.length), Math.abs(padded.length - n.length)) > limit) continue;
+    const d = Math.min(editDistance(w, n), editDistance(padded, n));
     if (!best || d < best.d) best = { c, d };
   }
   if (!best) return undefined;

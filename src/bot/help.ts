@@ -13,6 +13,7 @@ import {
   TIME_FORMS,
   TIME_NOTES,
 } from './command-spec.js';
+import { shorten } from './refusal.js';
 import type { ComponentState } from './types.js';
 
 const EXTRA_TOPICS = ['times', 'states', 'options'] as const;
@@ -104,7 +105,7 @@ export function helpText(topic: string | null): string {
   if (option) return optionsHelp(option);
   const guess = suggest(t, TOPICS);
   return (
-    `No help on "${topic.trim()}"${guess ? `: did you mean \`help ${guess}\`?` : '.'} ` +
+    `No help on "${shorten(topic.trim())}"${guess ? `: did you mean \`help ${guess}\`?` : '.'} ` +
     `Topics are ${TOPICS.map((x) => `\`${x}\``).join(', ')}.`
   );
 }

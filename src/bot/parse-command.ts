@@ -18,7 +18,7 @@ import {
   TITLE_LIMIT,
 } from './command-spec.js';
 import { formatUtc, parseTime } from './parse-time.js';
-import { accept, type Refusal, type Result, refuse } from './refusal.js';
+import { accept, type Refusal, type Result, refuse, shorten } from './refusal.js';
 import { type Token, tokenize } from './tokenize.js';
 import type { ComponentState } from './types.js';
 
@@ -55,12 +55,13 @@ interface Positional {
 
 const nf = new Intl.NumberFormat('en-US');
 const length = (s: string): number => [...s].length;
+/** Nothing a reader would see: a text of zero-width, bidi and other default-ignorable characters is empty. */
+const blank = (s: string): boolean => /^[\s\p{Default_Ignorable_Code_Point}]*$/u.test(s);
 
 /** Words quoted back to the user, shortened when long. */
 function quoteBack(words: readonly Token[] | string): string {
   const text = typeof words === 'string' ? words : words.map((t) => t.text).join(' ');
-  const chars = [...text];
-  return `"${chars.length > 60 ? `${chars.slice(0, 60).join('')}…` : text}"`;
+  return `"${shorten(text)}"`;
 }
 
 const describe = (id: SubcommandId): string => (id === 'change' ? 'a state change' : `\`${id}\``);
@@ -191,7 +192,7 @@ function unknownOption(id: SubcommandId, name: string): Refusal {
   const takesText = takes.length > 0 ? `takes ${listOptions(id)}` : 'takes no options';
   const known = OPTIONS[name as OptionName] ?? Object.values(OPTIONS).find((o) => o.aliases.includes(name));
   if (known) {
-    return refuse('unknown_option', `${describe(id)} does not take --${name}; it ${takesText}.`);
+    return refuse('unknown_option', `${describe(id)} does not take --${shorten(name)}; it ${takesText}.`);
   }
   const guess = suggest(
     name,
@@ -199,7 +200,7 @@ function unknownOption(id: SubcommandId, name: string): Refusal {
   );
   return refuse(
     'unknown_option',
-    `unknown option --${name}${guess ? `: did you mean --${guess}?` : '.'} ${capitalize(describe(id))} ${takesText}.`,
+    `unknown option --${shorten(name)}${guess ? `: did you mean --${guess}?` : '.'} ${capitalize(describe(id))} ${takesText}.`,
   );
 }
 
@@ -312,7 +313,7 @@ function readTags(raw: RawOption): Result<string[]> {
 
 function readTitle(text: string, what: string): Result<string> {
   const title = text.trim();
-  if (title === '') return refuse('option_value', `${what} is empty: write the title in the quotes.`);
+  if (blank(title)) return refuse('option_value', `${what} is empty: write the title in the quotes.`);
   if (title.includes('\n')) return refuse('option_value', `${what} must be one line; it has line breaks.`);
   const n = length(title);
   if (n > TITLE_LIMIT) {
@@ -377,7 +378,10 @@ function readMessage(
 
 function checkMessage(text: string, ctx: ParseContext, what: string): Result<string> {
   const message = text.trim();
-  if (message === '') return refuse('missing_message', `the ${what} is empty: write it inside the quotes.`);
+  if (blank(message)) {
+    const invisible = message === '' ? '' : ' (it has only invisible characters)';
+    return refuse('missing_message', `the ${what} is empty${invisible}: write it inside the quotes.`);
+  }
   const n = length(message);
   if (n > ctx.settings.messageLimit) {
     return refuse(
@@ -398,17 +402,20 @@ function resolveSystem(word: string, ctx: ParseContext): Result<SystemDef> {
   }
   const guess = suggest(word, [...byWord.keys()]);
   if (guess) {
-    return refuse('unknown_system', `unknown system "${word}": did you mean "${byWord.get(guess)}"?`);
+    return refuse(
+      'unknown_system',
+      `unknown system ${quoteBack(word)}: did you mean "${byWord.get(guess)}"?`,
+    );
   }
   const known = catalog.systems.map((s) => s.id).join(', ');
   const command = suggest(word, SUBCOMMANDS);
   if (command) {
     return refuse(
       'unknown_system',
-      `"${word}" is not a system or a subcommand: did you mean \`${command}\`? Known systems: ${known}.`,
+      `${quoteBack(word)} is not a system or a subcommand: did you mean \`${command}\`? Known systems: ${known}.`,
     );
   }
-  return refuse('unknown_system', `unknown system "${word}". Known systems: ${known}.`);
+  return refuse('unknown_system', `unknown system ${quoteBack(word)}. Known systems: ${known}.`);
 }
 
 /** The service ids named by `words` (comma- or space-separated, `all`) that `system` runs. */
@@ -442,7 +449,7 @@ function resolveService(system: SystemDef, word: string, ctx: ParseContext): Res
   const guess = guessService(system, word, ctx);
   return refuse(
     'unknown_service',
-    `unknown service "${word}" on ${system.name}${guess ? `: did you mean "${guess}"?` : '.'} ${runs}.`,
+    `unknown service ${quoteBack(word)} on ${system.name}${guess ? `: did you mean "${guess}"?` : '.'} ${runs}.`,
   );
 }
 
@@ -473,12 +480,15 @@ function readState(system: SystemDef, word: string, ctx: ParseContext): Result<C
   if (state) return accept(state);
   const choices = 'say up, degraded, down or maintenance (see `help states`)';
   if (isServiceList(system, word, ctx)) {
-    return refuse('unknown_state', `missing state after the services ("${word}" is a service): ${choices}.`);
+    return refuse(
+      'unknown_state',
+      `missing state after the services (${quoteBack(word)} is a service): ${choices}.`,
+    );
   }
   const guess = suggest(word, ALL_STATE_WORDS);
   return refuse(
     'unknown_state',
-    `unknown state "${word}"${guess ? `: did you mean "${guess}"?` : ';'} ${guess ? capitalize(choices) : choices}.`,
+    `unknown state ${quoteBack(word)}${guess ? `: did you mean "${guess}"?` : ';'} ${guess ? capitalize(choices) : choices}.`,
   );
 }
 
@@ -553,15 +563,18 @@ function parseIncidentRef(
   if (num) {
     const n = Number(num[1]);
     if (!Number.isSafeInteger(n) || n < 1) {
-      return refuse('unknown_incident', `there is no incident ${w0.text}: incidents are numbered from 1.`);
+      return refuse(
+        'unknown_incident',
+        `there is no incident ${shorten(w0.text)}: incidents are numbered from 1.`,
+      );
     }
     return accept({ ref: { by: 'number', number: n }, used: 1 });
   }
   if (/^#|^\d/.test(w0.text)) {
     const post = /^#?\d+\.\d+$/.test(w0.text)
-      ? ` (${w0.text} names a post; \`edit\` and \`retract\` take posts)`
+      ? ` (${shorten(w0.text)} names a post; \`edit\` and \`retract\` take posts)`
       : '';
-    return refuse('unknown_incident', `"${w0.text}" is not an incident${post}: name it by ${form}.`);
+    return refuse('unknown_incident', `${quoteBack(w0.text)} is not an incident${post}: name it by ${form}.`);
   }
   const system = findSystem(ctx.settings.catalog, w0.text);
   if (words.length === 1) {
@@ -571,7 +584,7 @@ function parseIncidentRef(
         `name one service of ${system.name} too: \`${id} ${system.id} ${system.services[0] ?? 'smtp'} "…"\`, or the incident number.`,
       );
     }
-    return refuse('unknown_incident', `"${w0.text}" is not an incident: name it by ${form}.`);
+    return refuse('unknown_incident', `${quoteBack(w0.text)} is not an incident: name it by ${form}.`);
   }
   const sys = resolveSystem(w0.text, ctx);
   if (!sys.ok) return sys;
@@ -579,7 +592,7 @@ function parseIncidentRef(
   if (serviceWord.includes(',') || serviceWord.toLowerCase() === 'all') {
     return refuse(
       'unknown_incident',
-      `an incident is named by one component, such as \`nc018 smtp\`, not "${serviceWord}"; or use its number.`,
+      `an incident is named by one component, such as \`nc018 smtp\`, not ${quoteBack(serviceWord)}; or use its number.`,
     );
   }
   const service = resolveService(sys.value, serviceWord, ctx);
@@ -706,7 +719,7 @@ function parsePostRef(words: readonly Token[], id: SubcommandId): Result<PostRef
   const incident = Number(m?.[1]);
   const number = Number(m?.[2]);
   if (!m || !Number.isSafeInteger(incident) || !Number.isSafeInteger(number) || incident < 1 || number < 1) {
-    return refuse('unknown_post', `"${w0.text}" is not a post: ${form}.`);
+    return refuse('unknown_post', `${quoteBack(w0.text)} is not a post: ${form}.`);
   }
   return accept({ incident, number });
 }

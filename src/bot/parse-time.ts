@@ -4,7 +4,7 @@
 import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
 import { suggest, type ZoneDef } from './catalog.js';
 import { TIME_FORMS } from './command-spec.js';
-import { accept, type Result, refuse } from './refusal.js';
+import { accept, type Result, refuse, shorten } from './refusal.js';
 
 export interface TimeContext {
   now: number;
@@ -81,7 +81,7 @@ const formsHint = (): string =>
     .join(', ')}, optionally followed by a zone (\`15:13 Vancouver\`); see \`help times\`.`;
 
 const badTime = (input: string, why: string): Result<never> =>
-  refuse('bad_time', `cannot read "${input}" as a time: ${why} ${formsHint()}`);
+  refuse('bad_time', `cannot read "${shorten(input)}" as a time: ${why} ${formsHint()}`);
 
 /** `27 July 2012 22:13 UTC` (with seconds when there are any): how a time was read, for replies. */
 export function formatUtc(ms: number): string {
@@ -150,7 +150,7 @@ export function parseTime(input: string, ctx: TimeContext): Result<number> {
     if (weekday !== undefined) i = 1;
     const named = readNamedDate(words, i);
     if (named) {
-      if (named.month === undefined) return badTime(shown, `"${named.bad}" is not a month.`);
+      if (named.month === undefined) return badTime(shown, `"${shorten(named.bad)}" is not a month.`);
       if (named.year !== undefined) {
         const d = checkDate(shown, named.year, named.month, named.day);
         if (!d.ok) return d;
@@ -169,7 +169,7 @@ export function parseTime(input: string, ctx: TimeContext): Result<number> {
   if (!clock) {
     if (i === 0) return badTime(shown, 'it does not start with a time of day, a date or a day.');
     if (i >= words.length) return badTime(shown, 'say the time of day too, e.g. `19:00`.');
-    return badTime(shown, `"${original[i]}" is not a time of day.`);
+    return badTime(shown, `"${shorten(original[i] ?? '')}" is not a time of day.`);
   }
   if (!clock.ok) return clock;
   const time = clock.value.time;
@@ -328,7 +328,7 @@ function resolveZone(words: readonly string[], zones: readonly ZoneDef[], shown:
   const known = ['UTC', ...labels].join(', ');
   return refuse(
     'bad_time',
-    `cannot read "${shown}" as a time: "${word}" is not a time zone I know.` +
+    `cannot read "${shorten(shown)}" as a time: "${shorten(word)}" is not a time zone I know.` +
       (guess ? ` Did you mean "${guess}"?` : '') +
       ` Zones are ${known}, or an IANA name such as \`Africa/Lusaka\`.`,
   );
@@ -367,7 +367,7 @@ function skippedMessage(
   const day = `${date.day} ${capitalize(MONTHS[date.month - 1] ?? '')} ${date.year}`;
   const wall = `${pad(time.hour)}:${pad(time.minute)}`;
   return (
-    `cannot read "${shown}" as a time: ${wall} on ${day} does not exist in ${zone.label}, because clocks jumped ` +
+    `cannot read "${shorten(shown)}" as a time: ${wall} on ${day} does not exist in ${zone.label}, because clocks jumped ` +
     `forward from ${from} to ${to} that night (daylight saving time began). Did you mean ${shifted.toFormat('HH:mm')}?`
   );
 }

@@ -39,3 +39,10 @@ export type Result<T> = { ok: true; value: T } | Refusal;
 
 export const refuse = (code: RefusalCode, message: string): Refusal => ({ ok: false, code, message });
 export const accept = <T>(value: T): Result<T> => ({ ok: true, value });
+
+/** What the user typed, as quoted back in a refusal: cut after `max` characters so the answer stays readable. */
+export function shorten(text: string, max = 60): string {
+  // Only the head is split into characters: a pasted 5 MB word costs no more than a short one.
+  const head = [...text.slice(0, 2 * max + 1)];
+  return head.length > max ? `${head.slice(0, max).join('')}…` : text;
+}
