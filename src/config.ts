@@ -99,6 +99,8 @@ const fileSchema = z.strictObject({
 
 type ConfigFile = z.infer<typeof fileSchema>;
 
+const MAX_CONFIG_BYTES = 256 * 1024;
+
 const portSchema = z.coerce.number().int().min(0).max(65_535);
 /** A credential: absent, or a non-empty string (an empty value in .env counts as absent). */
 const secret = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
@@ -216,7 +218,7 @@ function catalogProblems(file: ConfigFile, where: string): string[] {
   const seenSystems = new Map<string, string>();
   for (const [id, sys] of Object.entries(file.systems)) {
     sys.services.forEach((svc, i) => {
-      if (!(svc in file.services)) {
+      if (!Object.hasOwn(file.services, svc)) {
         problems.push(
           `${where} systems.${id}.services[${i}]: unknown service "${svc}"; define it under services (known: ${Object.keys(file.services).join(', ')})`,
         );
@@ -266,13 +268,31 @@ export function parseConfigFile(
   text: string,
   where = 'herald.config.yaml',
 ): { ok: true; file: ConfigFile } | { ok: false; problems: string[] } {
+  // A configuration is a few kilobytes; a huge file is a mistake, and parsing one can take hours.
+  if (text.length > MAX_CONFIG_BYTES) {
+    return {
+      ok: false,
+      problems: [
+        `${where}: ${(text.length / 2 ** 20).toFixed(1)} MB is too large for a configuration (at most ${MAX_CONFIG_BYTES / 1024} KiB); is it the right file?`,
+      ],
+    };
+  }
   let raw: unknown;
+  const protoKeys: string[] = [];
   try {
-    raw = parseYaml(text, { maxAliasCount: 100 });
+    raw = parseYaml(text, {
+      maxAliasCount: 100,
+      // zod drops a `__proto__` key silently; note it so that it is listed rather than ignored.
+      reviver(key, value) {
+        if (key === '__proto__') protoKeys.push(key);
+        return value;
+      },
+    });
   } catch (e) {
     const msg = e instanceof YAMLParseError ? e.message.split('\n')[0] : String(e);
     return { ok: false, problems: [`${where}: not valid YAML: ${msg}`] };
   }
+  if (protoKeys.length) return { ok: false, problems: [`${where}: "__proto__" cannot be used as a name`] };
   const parsed = fileSchema.safeParse(raw ?? {});
   if (!parsed.success) return { ok: false, problems: zodProblems(where, parsed.error) };
   const problems = catalogProblems(parsed.data, where);
