@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeServer, listenOnLoopback } from './loopback.js';
+import { type AnswerDelay, closeServer, delayAnswer, listenOnLoopback } from './loopback.js';
 
 export interface StrongRef {
   uri: string;
@@ -88,7 +88,12 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const graphemeCount = (text: string) => [...graphemes.segment(text)].length;
 
 export async function startFakeBluesky(
-  options: { handle?: string; appPassword?: string } = {},
+  options: {
+    handle?: string;
+    appPassword?: string;
+    /** Each answer is sent this long after the request was handled (ms, or a function drawing it). */
+    answerDelayMs?: AnswerDelay;
+  } = {},
 ): Promise<FakeBluesky> {
   const handle = options.handle ?? 'status.ninernet.example';
   const appPassword = options.appPassword ?? 'abcd-efgh-ijkl-mnop';
@@ -238,6 +243,7 @@ export async function startFakeBluesky(
   }
 
   const server = http.createServer((req, res) => {
+    delayAnswer(res, options.answerDelayMs);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const nsid = url.pathname.replace(/^\/xrpc\//, '');
     const entry: FakeBlueskyRequest = { method: req.method ?? 'GET', nsid, status: 'hung', at: Date.now() };

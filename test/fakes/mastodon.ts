@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twitterText from 'twitter-text';
-import { closeServer, listenOnLoopback } from './loopback.js';
+import { type AnswerDelay, closeServer, delayAnswer, listenOnLoopback } from './loopback.js';
 
 export interface FakeStatus {
   id: string;
@@ -52,6 +52,8 @@ export interface FakeMastodonOptions {
   faultsOn?: 'statuses' | 'all';
   /** The fake's clock (epoch ms), for idempotency keys' hour and the requests log. */
   now?: () => number;
+  /** Each answer is sent this long after the request was handled (ms, or a function drawing it). */
+  answerDelayMs?: AnswerDelay;
 }
 
 export interface FakeMastodon {
@@ -276,6 +278,7 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
   }
 
   const server = http.createServer((req, res) => {
+    delayAnswer(res, options.answerDelayMs);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

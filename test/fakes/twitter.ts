@@ -7,7 +7,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twitterText from 'twitter-text';
-import { closeServer, listenOnLoopback } from './loopback.js';
+import { type AnswerDelay, closeServer, delayAnswer, listenOnLoopback } from './loopback.js';
 
 export const FAKE_TWITTER_CREDENTIALS = {
   appKey: 'fake-consumer-key',
@@ -160,7 +160,12 @@ function linkify(text: string): Pick<StoredTweet, 'display' | 'urls'> {
 }
 
 export async function startFakeTwitter(
-  options: { now?: () => number; credentials?: typeof FAKE_TWITTER_CREDENTIALS } = {},
+  options: {
+    now?: () => number;
+    credentials?: typeof FAKE_TWITTER_CREDENTIALS;
+    /** Each answer is sent this long after the request was handled (ms, or a function drawing it). */
+    answerDelayMs?: AnswerDelay;
+  } = {},
 ): Promise<FakeTwitter> {
   const creds = options.credentials ?? FAKE_TWITTER_CREDENTIALS;
   const now = options.now ?? Date.now;
@@ -300,6 +305,7 @@ export async function startFakeTwitter(
   }
 
   const server = http.createServer((req, res) => {
+    delayAnswer(res, options.answerDelayMs);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));

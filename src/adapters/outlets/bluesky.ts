@@ -7,10 +7,11 @@
 // Exactly once: a delivery whose `attempts` is above 1 may have landed on an earlier attempt whose answer was
 // lost (a timeout, a dropped connection, Herald killed before it recorded the result). Before sending it
 // again, the outlet lists the account's own newest posts (com.atproto.repo.listRecords, which the PDS answers
-// from the repository itself, so a committed write is there at once) and, if one has the same text and the
-// same reply parent, records that post instead of posting again. The window that remains: a request the PDS
-// is still processing when the check runs (it timed out on our side but commits afterwards), and an earlier
-// attempt buried under more than LOOKBACK_PAGES × 100 newer posts of the same account.
+// from the repository itself, so a committed write is there at once) and, if one has the same first line, the
+// post's permalink and the same reply parent, records that post instead of posting again. The window that
+// remains: a request the PDS is still processing when the check runs (it timed out on our side but commits
+// afterwards), and an earlier attempt buried under more than LOOKBACK_PAGES × 100 newer posts of the same
+// account.
 
 import {
   type AppBskyFeedPost,
@@ -138,6 +139,28 @@ const isExpiredSession = (error: unknown): boolean =>
   error instanceof XRPCError &&
   (error.status === 401 || error.error === 'ExpiredToken' || error.error === 'InvalidToken');
 
+const firstLine = (text: string): string => (text.split('\n', 1)[0] ?? '').trim();
+
+/**
+ * Whether a record is an earlier attempt of the message `text`: the same first line (the title, or
+ * `Correction:` or `Retracted:` and the title, so a post's publish, corrections and retraction stay apart),
+ * the post's permalink, and the same parent. Not the whole text: a correction recorded after the earlier
+ * attempt changes the text the post is sent with, and the attempt that landed is the post all the same.
+ */
+function isSameMessage(
+  value: Partial<AppBskyFeedPost.Record>,
+  text: string,
+  permalink: string,
+  parentUri: string | null,
+): boolean {
+  return (
+    typeof value.text === 'string' &&
+    value.text.includes(permalink) &&
+    firstLine(value.text) === firstLine(text) &&
+    (value.reply?.parent?.uri ?? null) === parentUri
+  );
+}
+
 /** The reply refs for a message of this thread, or null for a new thread. */
 function replyTo(thread: OutboundItem['thread']): AppBskyFeedPost.ReplyRef | null {
   const parent = decodeRemoteId(thread.parent);
@@ -190,9 +213,10 @@ export function createBlueskyOutlet(options: BlueskyOutletOptions): Outlet {
     }
   }
 
-  /** An earlier attempt of this message that landed: same text, same parent, written since `since`. */
+  /** An earlier attempt of this message that landed (see `isSameMessage`), written since `since`. */
   async function findEarlier(
     text: string,
+    permalink: string,
     parentUri: string | null,
     since: number,
   ): Promise<StrongRef | null> {
@@ -203,7 +227,7 @@ export function createBlueskyOutlet(options: BlueskyOutletOptions): Outlet {
       );
       for (const record of res.data.records) {
         const value = record.value as Partial<AppBskyFeedPost.Record>;
-        if (value.text === text && (value.reply?.parent?.uri ?? null) === parentUri) {
+        if (isSameMessage(value, text, permalink, parentUri)) {
           return { uri: record.uri, cid: record.cid };
         }
         // Newest first: a post written before this delivery existed, and all after it, cannot be an attempt.
@@ -227,7 +251,12 @@ export function createBlueskyOutlet(options: BlueskyOutletOptions): Outlet {
     });
     try {
       if (delivery.attempts > 1) {
-        const earlier = await findEarlier(text, reply?.parent.uri ?? null, delivery.createdAt);
+        const earlier = await findEarlier(
+          text,
+          post.permalink,
+          reply?.parent.uri ?? null,
+          delivery.createdAt,
+        );
         if (earlier) {
           log.info(
             { outlet: 'bluesky', delivery: delivery.id, uri: earlier.uri },
