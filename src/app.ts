@@ -225,7 +225,14 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
   const render = (delivery: Delivery) => {
     const post = store.postById(delivery.postId);
     const incident = post && store.incident(post.incidentId);
-    return post && incident ? renderCached(post, incident) : undefined;
+    if (!post || !incident) return undefined;
+    // Each message carries the words of its moment, so that a thread reads in order: the post as it was
+    // published, then each correction with its own words (not a later one's).
+    const editId = delivery.editId;
+    const edits =
+      delivery.action === 'publish' ? [] : editId === null ? post.edits : post.edits.filter((e) => e.id <= editId);
+    const asOf = { ...post, edits };
+    return renderCached(asOf, incident);
   };
   const listeners = new Set<(event: DeliveryNotice) => void>();
   const publisher = createPublisher({

@@ -229,6 +229,7 @@ async function start(io: Io): Promise<number> {
     await Promise.race([shell.run(), signal]);
     const got = await signal;
     log.info({ signal: got }, 'stopping');
+    shell.close();
     stopNotices();
     await chat.stop();
     await server.close();

@@ -234,7 +234,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
       timer = setTimeout(tick, 0);
     },
     wake() {
-      if (!stopped) void runOnce().catch((error) => log.error({ err: error }, 'publisher pass failed'));
+      // On the next turn, so that the command's answer goes out before the publishing starts.
+      if (!stopped) {
+        setImmediate(() => {
+          if (!stopped) void runOnce().catch((error) => log.error({ err: error }, 'publisher pass failed'));
+        });
+      }
     },
     async stop() {
       stopped = true;

@@ -204,4 +204,19 @@ describe('herald start', () => {
       world.cleanup();
     }
   });
+
+  it('stops on SIGTERM even while standard input is still open, as at a terminal', async () => {
+    const world = createCliWorld();
+    try {
+      const started = Date.now();
+      const r = await world.start('list\n', {
+        keepStdinOpen: true,
+        ready: (out) => out.includes('All systems operational'),
+      });
+      expect(r.status).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      world.cleanup();
+    }
+  });
 });

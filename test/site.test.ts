@@ -95,6 +95,17 @@ describe('writing the site', () => {
     );
   });
 
+  it('removes the temporary files of writes a crash interrupted when it rebuilds', async () => {
+    app = createTestHerald();
+    app.record('nc018 smtp down "spam cleanup"');
+    await app.herald.publisher.runOnce();
+    const leftover = path.join(app.config.paths.publicDir, 'incidents', '.1.html.4242.deadbeef.tmp');
+    fs.writeFileSync(leftover, '<!doctype html><p>half');
+    app.herald.site.rebuild();
+    expect(fs.existsSync(leftover)).toBe(false);
+    expect(fs.existsSync(path.join(app.config.paths.publicDir, 'incidents', '1.html'))).toBe(true);
+  });
+
   it('marks the site deliveries sent, with the permalink', async () => {
     app = createTestHerald();
     app.record('nc018 smtp down "spam cleanup"');

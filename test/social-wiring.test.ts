@@ -88,3 +88,19 @@ describe('social outlets from the environment', () => {
     );
   });
 });
+
+describe('corrections', () => {
+  it('each correction carries its own words, not those of a later one', async () => {
+    const lines: string[] = [];
+    app = createTestHerald({ logTo: (l) => lines.push(l) });
+    app.record('nc018 smtp down "spam cleanp"');
+    app.record('edit 1.1 "spam cleanup, b"');
+    app.record('edit 1.1 "spam cleanup, c"');
+    await app.herald.publisher.runOnce();
+    const sent = lines
+      .map((l) => JSON.parse(l))
+      .filter((l) => /^dry run/.test(l.msg) && l.outlet === 'twitter')
+      .map((l) => l.text.split('\n\n')[1]);
+    expect(sent).toEqual(['spam cleanp', 'spam cleanup, b', 'spam cleanup, c']);
+  });
+});

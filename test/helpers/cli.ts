@@ -24,7 +24,12 @@ export interface CliWorld {
    */
   start(
     input: string,
-    options?: { ready?: (stdout: string) => boolean; whenReady?: (url: string) => Promise<void> },
+    options?: {
+      ready?: (stdout: string) => boolean;
+      whenReady?: (url: string) => Promise<void>;
+      /** Keep standard input open, as a terminal does, instead of ending it after `input`. */
+      keepStdinOpen?: boolean;
+    },
   ): Promise<CliResult>;
   cleanup(): void;
 }
@@ -96,7 +101,8 @@ export function createCliWorld(options: { config?: string } = {}): CliWorld {
           clearTimeout(timer);
           resolve({ status, stdout, stderr });
         });
-        child.stdin.end(input);
+        if (startOptions.keepStdinOpen) child.stdin.write(input);
+        else child.stdin.end(input);
       });
     },
     cleanup() {

@@ -16,22 +16,32 @@ export interface ShellAdapterOptions {
 }
 
 export interface ShellAdapter {
-  /** Resolves when the input ends. */
+  /** Resolves when the input ends (or close() is called). */
   run(): Promise<void>;
+  /** Stops reading, so that an open standard input does not keep Herald from exiting. */
+  close(): void;
 }
 
 export function createShellAdapter(options: ShellAdapterOptions): ShellAdapter {
   const { input, output, actor, handle, render, onError } = options;
+  let rl: readline.Interface | null = null;
   return {
+    close() {
+      rl?.close();
+      if ('pause' in input && typeof input.pause === 'function') input.pause();
+      if ('unref' in input && typeof (input as { unref?: () => void }).unref === 'function')
+        (input as { unref: () => void }).unref();
+    },
     run() {
-      const rl = readline.createInterface({ input, output, prompt: 'herald> ', terminal: false });
+      rl = readline.createInterface({ input, output, prompt: 'herald> ', terminal: false });
+      const lines = rl;
       if (options.banner) output.write(`${options.banner}\n`);
-      rl.prompt();
+      lines.prompt();
       return new Promise<void>((resolve) => {
-        rl.on('line', (line) => {
+        lines.on('line', (line) => {
           const text = line.trim();
           if (text === 'quit' || text === 'exit') {
-            rl.close();
+            lines.close();
             return;
           }
           if (text) {
@@ -44,9 +54,9 @@ export function createShellAdapter(options: ShellAdapterOptions): ShellAdapter {
               );
             }
           }
-          rl.prompt();
+          lines.prompt();
         });
-        rl.on('close', () => {
+        lines.on('close', () => {
           output.write('\n');
           resolve();
         });

@@ -46,6 +46,14 @@ export function writeFileAtomic(file: string, content: string): void {
   }
 }
 
+/** Temporary files of writes that a crash interrupted (the old file is still in place beside each). */
+function removeLeftovers(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const file of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (/(^|\/)\.[^/]+\.\d+\.[0-9a-f]{8}\.tmp$/.test(file)) fs.rmSync(path.join(dir, file), { force: true });
+  }
+}
+
 export interface SiteOutletOptions {
   store: Store;
   site: SiteConfig;
@@ -142,6 +150,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     external: false,
     publishIncidents,
     rebuild() {
+      removeLeftovers(publicDir);
       const written: string[] = [];
       writeAssets(written);
       return [...written, ...publishIncidents(store.incidents().map((i) => i.id))];
