@@ -57,7 +57,9 @@ async function load(url: string, bodies: () => string, total: number, inFlight: 
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: Math.max(...times) };
 }
 
-export async function benchAcknowledgement(): Promise<Array<{ inFlight: number; herald: Latency; bare: Latency }>> {
+export async function benchAcknowledgement(): Promise<
+  Array<{ inFlight: number; herald: Latency; bare: Latency }>
+> {
   const fake = await startFakeSlack();
   const silent = pino({ level: 'silent' });
 
@@ -66,7 +68,9 @@ export async function benchAcknowledgement(): Promise<Array<{ inFlight: number; 
   const configFile = path.join(dir, 'herald.config.yaml');
   fs.writeFileSync(
     configFile,
-    fs.readFileSync(path.join(root, 'herald.config.yaml'), 'utf8').replace(/(slack:\n\s+users: )\[\]/, '$1[U0STAFF]'),
+    fs
+      .readFileSync(path.join(root, 'herald.config.yaml'), 'utf8')
+      .replace(/(slack:\n\s+users: )\[\]/, '$1[U0STAFF]'),
   );
   const loaded = loadConfig(
     {
@@ -83,7 +87,12 @@ export async function benchAcknowledgement(): Promise<Array<{ inFlight: number; 
   const herald = createHerald(loaded.config, { log: silent });
   const chat = await createChatAdapters(herald, silent);
   const server = await listen(
-    createHttpApp({ publicDir: loaded.config.paths.publicDir, health: () => herald.health(), log: silent, routes: chat.routes }),
+    createHttpApp({
+      publicDir: loaded.config.paths.publicDir,
+      health: () => herald.health(),
+      log: silent,
+      routes: chat.routes,
+    }),
     '127.0.0.1',
     0,
   );

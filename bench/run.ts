@@ -9,8 +9,8 @@ import pino from 'pino';
 import { createHerald, type Herald } from '../src/app.js';
 import type { Actor } from '../src/bot/types.js';
 import { type Config, loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/store/open-database.js';
 import { migrate } from '../src/store/migrate.js';
+import { openDatabase } from '../src/store/open-database.js';
 import { benchAcknowledgement } from './ack.js';
 import { seedHistory } from './seed.js';
 
@@ -28,7 +28,9 @@ interface Row {
 const rows: Row[] = [];
 const row = (what: string, figure: string, target = '', met: boolean | null = null) => {
   rows.push({ what, figure, target, met });
-  console.log(`${met === null ? ' ' : met ? '✓' : '✗'} ${what}: ${figure}${target ? `  (target ${target})` : ''}`);
+  console.log(
+    `${met === null ? ' ' : met ? '✓' : '✗'} ${what}: ${figure}${target ? `  (target ${target})` : ''}`,
+  );
 };
 
 const pct = (xs: number[], p: number) => {
@@ -39,7 +41,11 @@ const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 
 function configFor(dir: string): Config {
   const loaded = loadConfig(
-    { HERALD_DATA_DIR: path.join(dir, 'data'), HERALD_PUBLIC_DIR: path.join(dir, 'public'), HERALD_PORT: '0' },
+    {
+      HERALD_DATA_DIR: path.join(dir, 'data'),
+      HERALD_PUBLIC_DIR: path.join(dir, 'public'),
+      HERALD_PORT: '0',
+    },
     root,
   );
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
@@ -57,7 +63,10 @@ function worldWithHistory(posts: number): { dir: string; herald: Herald; config:
 async function commandToPublished(herald: Herald, runs: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const text = i % 2 === 0 ? `nc026 web down "bench outage ${i}: websites are down"` : `nc026 web up "bench ${i}: back"`;
+    const text =
+      i % 2 === 0
+        ? `nc026 web down "bench outage ${i}: websites are down"`
+        : `nc026 web up "bench ${i}: back"`;
     const t0 = performance.now();
     const outcome = herald.handle({ text, actor: ops });
     if (outcome.kind !== 'recorded') throw new Error(`bench command refused: ${JSON.stringify(outcome)}`);
@@ -116,7 +125,11 @@ function storeThroughput(n: number): { core: number; raw: number } {
 
   const rawDb = openDatabase(path.join(dir, 'raw.db'));
   migrate(rawDb);
-  rawDb.prepare(`INSERT INTO incidents (id, kind, status, title, opened_at, last_number) VALUES (1, 'notice', 'open', 'Bench', 0, 0)`).run();
+  rawDb
+    .prepare(
+      `INSERT INTO incidents (id, kind, status, title, opened_at, last_number) VALUES (1, 'notice', 'open', 'Bench', 0, 0)`,
+    )
+    .run();
   const post = rawDb.prepare(
     `INSERT INTO posts (incident_id, number, title, text, tags, author, published_at) VALUES (1, ?, ?, ?, '[]', 'bench', ?)`,
   );
@@ -144,7 +157,9 @@ function storeThroughput(n: number): { core: number; raw: number } {
 }
 
 async function main() {
-  console.log(`Herald benchmarks on ${os.cpus()[0]?.model ?? 'an unknown CPU'} (${os.cpus().length} cores), Node ${process.version}\n`);
+  console.log(
+    `Herald benchmarks on ${os.cpus()[0]?.model ?? 'an unknown CPU'} (${os.cpus().length} cores), Node ${process.version}\n`,
+  );
 
   const ack = await benchAcknowledgement();
   for (const r of ack) {
@@ -164,7 +179,10 @@ async function main() {
     w.herald.site.rebuild();
     const times = await commandToPublished(w.herald, 40);
     published[size] = pct(times, 50);
-    row(`command → published, ${size.toLocaleString('en')} posts of history`, `p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))}`);
+    row(
+      `command → published, ${size.toLocaleString('en')} posts of history`,
+      `p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))}`,
+    );
     const t0 = performance.now();
     const files = w.herald.site.rebuild().length;
     const rebuild = performance.now() - t0;
@@ -189,7 +207,12 @@ async function main() {
     '< 20 ms, and ≤ 1.5×',
     large < 20 && large <= 1.5 * small,
   );
-  row(`peak resident memory of herald start, ${memoryAt} posts`, `${memory.toFixed(0)} MB`, '< 200 MB', memory < 200);
+  row(
+    `peak resident memory of herald start, ${memoryAt} posts`,
+    `${memory.toFixed(0)} MB`,
+    '< 200 MB',
+    memory < 200,
+  );
 
   const store = storeThroughput(Number(process.env.BENCH_STORE_POSTS ?? 500));
   row(
@@ -211,7 +234,9 @@ function writeReport() {
     '',
     '| | measure | figure | target |',
     '|---|---|---|---|',
-    ...rows.map((r) => `| ${r.met === null ? '' : r.met ? '✓' : '✗'} | ${r.what} | ${r.figure} | ${r.target} |`),
+    ...rows.map(
+      (r) => `| ${r.met === null ? '' : r.met ? '✓' : '✗'} | ${r.what} | ${r.figure} | ${r.target} |`,
+    ),
     '',
     '## How each is measured',
     '',

@@ -2,7 +2,7 @@
 // day going back from now (a busy provider: 100,000 posts is 27 years of it), every delivery sent. A bigger
 // history is a longer one, not a denser one. Raw SQL in one transaction (the history is the setting, not
 // what is measured).
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { migrate } from '../src/store/migrate.js';
 import { openDatabase } from '../src/store/open-database.js';
 
@@ -28,7 +28,9 @@ export function seedHistory(file: string, posts: number, now: number): void {
     `INSERT INTO incidents (id, kind, status, title, tags, impact, opened_at, closed_at, last_number)
      VALUES (?, 'outage', 'resolved', ?, '["smtp","spam"]', 'down', ?, ?, ?)`,
   );
-  const insertComponent = db.prepare('INSERT INTO incident_components (incident_id, system, service) VALUES (?, ?, ?)');
+  const insertComponent = db.prepare(
+    'INSERT INTO incident_components (incident_id, system, service) VALUES (?, ?, ?)',
+  );
   const insertPost = db.prepare(
     `INSERT INTO posts (id, incident_id, number, title, text, tags, author, published_at, state)
      VALUES (?, ?, ?, ?, ?, '["smtp"]', 'bench', ?, ?)`,
@@ -49,7 +51,15 @@ export function seedHistory(file: string, posts: number, now: number): void {
       for (let k = 1; k <= n; k++) {
         postId++;
         const at = opened + (k - 1) * 10 * 60_000;
-        insertPost.run(postId, i, k, k === 1 ? `SMTP on NC018 shut down (${i})` : `SMTP on NC018 shut down (${i}): Update ${k}`, TEXT, at, k === n ? 'operational' : 'down');
+        insertPost.run(
+          postId,
+          i,
+          k,
+          k === 1 ? `SMTP on NC018 shut down (${i})` : `SMTP on NC018 shut down (${i}): Update ${k}`,
+          TEXT,
+          at,
+          k === n ? 'operational' : 'down',
+        );
         for (const outlet of OUTLETS) insertDelivery.run(postId, outlet, `r${postId}`, at, at + 1000);
       }
     }

@@ -230,7 +230,11 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     // published, then each correction with its own words (not a later one's).
     const editId = delivery.editId;
     const edits =
-      delivery.action === 'publish' ? [] : editId === null ? post.edits : post.edits.filter((e) => e.id <= editId);
+      delivery.action === 'publish'
+        ? []
+        : editId === null
+          ? post.edits
+          : post.edits.filter((e) => e.id <= editId);
     const asOf = { ...post, edits };
     return renderCached(asOf, incident);
   };
