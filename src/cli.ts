@@ -195,7 +195,13 @@ async function start(io: Io): Promise<number> {
   const { config, log, herald } = opened;
   const signal = untilSignal();
   try {
-    herald.site.rebuild();
+    // Every page is rewritten from the database at start (the site's recovery after a crash), in the
+    // background: Herald answers at once however long the history is.
+    const stopRebuild = new AbortController();
+    const rebuilt = herald.site
+      .rebuildInBackground({ signal: stopRebuild.signal })
+      .then((files) => log.info({ files }, 'site rebuilt'))
+      .catch((error) => log.error({ err: error }, 'rebuilding the site failed'));
     const chat = await createChatAdapters(herald, log);
     const server = await listenOrExit(herald, io, log, chat.routes);
     if (typeof server === 'number') return server;
@@ -229,6 +235,8 @@ async function start(io: Io): Promise<number> {
     await Promise.race([shell.run(), signal]);
     const got = await signal;
     log.info({ signal: got }, 'stopping');
+    stopRebuild.abort();
+    await rebuilt;
     shell.close();
     stopNotices();
     await chat.stop();

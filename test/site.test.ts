@@ -240,3 +240,25 @@ describe('herald publish and herald demo', () => {
     }
   });
 });
+
+describe('the rebuild at start', () => {
+  it('runs in the background in batches, and rewrites what a full rebuild does', async () => {
+    app = createTestHerald();
+    for (let i = 0; i < 5; i++) app.record(`nc026 web ${i % 2 ? 'up' : 'down'} "round ${i}"`);
+    await app.herald.publisher.runOnce();
+    fs.rmSync(app.config.paths.publicDir, { recursive: true });
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    const files = await app.herald.site.rebuildInBackground({ batch: 1 });
+    clearInterval(ticking);
+    expect(files).toBe(app.herald.site.rebuild().length);
+    expect(fs.existsSync(path.join(app.config.paths.publicDir, 'incidents', '3.html'))).toBe(true);
+    // It let the event loop run between incidents.
+    expect(turns).toBeGreaterThan(0);
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(await app.herald.site.rebuildInBackground({ batch: 1, signal: aborted.signal })).toBeLessThan(
+      files,
+    );
+  });
+});

@@ -67,6 +67,11 @@ export interface SiteOutlet extends Outlet {
   publishIncidents(ids: Iterable<number>): string[];
   /** Rewrites every page and feed. */
   rebuild(): string[];
+  /**
+   * The same, in batches that yield to the event loop between them, so that a running Herald answers
+   * commands while a large history is rewritten (what `herald start` does at start).
+   */
+  rebuildInBackground(options?: { batch?: number; signal?: AbortSignal }): Promise<number>;
   /** When the site was last written by this process, or null. */
   lastWrittenAt(): number | null;
 }
@@ -149,6 +154,25 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     threaded: false,
     external: false,
     publishIncidents,
+    async rebuildInBackground({ batch = 200, signal } = {}) {
+      removeLeftovers(publicDir);
+      const written: string[] = [];
+      writeAssets(written);
+      const ids = store.incidents().map((i) => i.id);
+      for (let i = 0; i < ids.length; i += batch) {
+        await new Promise((resolve) => setImmediate(resolve));
+        // Stopping: the pages not yet rewritten are rewritten by the next start.
+        if (signal?.aborted) return written.length;
+        const now = clock.now();
+        for (const id of ids.slice(i, i + batch)) {
+          const incident = store.incident(id);
+          if (incident) writeIncident(incident, now, written);
+        }
+      }
+      writeShared(clock.now(), written);
+      lastWritten = clock.now();
+      return written.length;
+    },
     rebuild() {
       removeLeftovers(publicDir);
       const written: string[] = [];
