@@ -86,22 +86,27 @@ async function peakMemory(dir: string): Promise<number> {
       HERALD_DATA_DIR: path.join(dir, 'data'),
       HERALD_PUBLIC_DIR: path.join(dir, 'public'),
       HERALD_PORT: '0',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     },
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout.on('data', (d) => {
     out += d;
   });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
   const until = async (ok: () => boolean, what: string) => {
-    for (let i = 0; i < 600 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 1200 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
     if (!ok()) throw new Error(`herald start: no ${what}; output: ${out}`);
   };
   await until(() => out.includes('herald> '), 'prompt');
   child.stdin.write('nc018 smtp down "memory bench"\n');
   await until(() => out.includes('Recorded post'), 'reply');
-  await new Promise((r) => setTimeout(r, 3000));
+  // The whole site is rewritten in the background at start: measure after it is done.
+  await until(() => out.includes('site rebuilt'), 'rebuild at start');
+  await new Promise((r) => setTimeout(r, 1000));
   const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
   child.kill('SIGTERM');
