@@ -59,8 +59,6 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const { outbox, outlets, render, clock, log } = options;
   const backoff = options.backoff ?? defaultBackoff;
   const random = options.random ?? Math.random;
-  let running: Promise<PublishReport[]> | null = null;
-  let again = false;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
@@ -86,152 +84,153 @@ export function createPublisher(options: PublisherOptions): Publisher {
     return flush;
   }
 
-  async function pass(): Promise<PublishReport[]> {
-    const reports: PublishReport[] = [];
-    await Promise.allSettled(
-      outlets.map(async (outlet) => {
-        const report: PublishReport = { outlet: outlet.name, sent: 0, retrying: 0, failed: 0, errors: [] };
-        reports.push(report);
-        const due = outbox.due(clock.now(), { outlet: outlet.name, ordered: outlet.threaded });
-        if (!due.length) return;
-        const items: OutboundItem[] = [];
-        let results: Awaited<ReturnType<Outlet['deliver']>> = [];
-        for (const d of due) {
-          const post = render(d);
-          if (post)
-            items.push({ delivery: { ...d, attempts: d.attempts + 1 }, post, thread: outbox.thread(d) });
-          else
-            results.push({ id: d.id, ok: false, retry: false, error: `post ${d.postId} no longer exists` });
-        }
-        // Recorded before the network call: after a crash, attempts > 0 says this may have reached the platform.
-        if (outlet.external) outbox.begin(items.map((i) => i.delivery.id));
-        try {
-          results = [...results, ...(items.length ? await outlet.deliver(items) : [])];
-        } catch (error) {
-          // An outlet that throws has failed as a whole: every delivery of the batch is retried.
-          const message = error instanceof Error ? error.message : String(error);
-          log.error({ err: error, outlet: outlet.name }, 'outlet failed');
-          results = due.map((d) => ({ id: d.id, ok: false as const, retry: true as const, error: message }));
-        }
-        const byId = new Map(due.map((d) => [d.id, d]));
-        const attempts = new Map(due.map((d) => [d.id, d.attempts + 1]));
-        const tell = (id: number, event: Omit<DeliveryEvent, 'delivery'>) => {
-          const delivery = byId.get(id);
-          if (!delivery || !options.onResult) return;
-          try {
-            options.onResult({
-              delivery: { ...delivery, attempts: attempts.get(id) ?? delivery.attempts },
-              ...event,
-            });
-          } catch (error) {
-            log.error({ err: error }, 'a delivery listener failed');
-          }
-        };
-        const settlements: Settlement[] = [];
-        const told: Array<() => void> = [];
-        for (const r of results) {
-          if (r.ok) {
-            settlements.push({
-              id: r.id,
-              status: 'sent',
-              remoteId: r.remoteId,
-              remoteUrl: r.remoteUrl,
-              at: clock.now(),
-            });
-            report.sent++;
-            told.push(() =>
-              tell(r.id, { status: 'sent', remoteUrl: r.remoteUrl, error: null, nextAttemptAt: null }),
-            );
-          } else if (r.retry) {
-            const attempt = attempts.get(r.id) ?? 1;
-            const wait = backoff(attempt) * (0.5 + random() / 2);
-            const at = Math.max(r.retryAt ?? 0, clock.now() + wait);
-            settlements.push({ id: r.id, status: 'retry', error: r.error, nextAttemptAt: Math.round(at) });
-            report.retrying++;
-            told.push(() =>
-              tell(r.id, {
-                status: 'retrying',
-                remoteUrl: null,
-                error: r.error,
-                nextAttemptAt: Math.round(at),
-              }),
-            );
-            report.errors.push(r.error);
-            log.warn(
-              {
-                outlet: outlet.name,
-                delivery: r.id,
-                attempt,
-                retryAt: new Date(at).toISOString(),
-                error: r.error,
-              },
-              'delivery will be retried',
-            );
-          } else {
-            settlements.push({ id: r.id, status: 'failed', error: r.error });
-            report.failed++;
-            told.push(() =>
-              tell(r.id, { status: 'failed', remoteUrl: null, error: r.error, nextAttemptAt: null }),
-            );
-            report.errors.push(r.error);
-            log.error({ outlet: outlet.name, delivery: r.id, error: r.error }, 'delivery failed');
-          }
-        }
-        // Recorded first, then told: a listener that reads the store sees the outcome.
-        await settle(settlements);
-        for (const t of told) t();
-      }),
-    );
-    return reports.sort((a, b) => a.outlet.localeCompare(b.outlet));
-  }
-
-  /** Passes until one sends nothing: a threaded outlet sends an incident's next post only after the last. */
-  async function drain(): Promise<PublishReport[]> {
-    const total = new Map<string, PublishReport>();
-    for (let i = 0; i < MAX_PASSES; i++) {
-      const reports = await pass();
-      for (const r of reports) {
-        const t = total.get(r.outlet) ?? { outlet: r.outlet, sent: 0, retrying: 0, failed: 0, errors: [] };
-        total.set(r.outlet, {
-          outlet: r.outlet,
-          sent: t.sent + r.sent,
-          retrying: t.retrying + r.retrying,
-          failed: t.failed + r.failed,
-          errors: [...t.errors, ...r.errors],
+  /** One pass over one outlet's due deliveries. */
+  async function pass(outlet: Outlet): Promise<PublishReport> {
+    const report: PublishReport = { outlet: outlet.name, sent: 0, retrying: 0, failed: 0, errors: [] };
+    const due = outbox.due(clock.now(), { outlet: outlet.name, ordered: outlet.threaded });
+    if (!due.length) return report;
+    const items: OutboundItem[] = [];
+    let results: Awaited<ReturnType<Outlet['deliver']>> = [];
+    for (const d of due) {
+      const post = render(d);
+      if (post) items.push({ delivery: { ...d, attempts: d.attempts + 1 }, post, thread: outbox.thread(d) });
+      else results.push({ id: d.id, ok: false, retry: false, error: `post ${d.postId} no longer exists` });
+    }
+    // Recorded before the network call: after a crash, attempts > 0 says this may have reached the platform.
+    if (outlet.external) outbox.begin(items.map((i) => i.delivery.id));
+    try {
+      results = [...results, ...(items.length ? await outlet.deliver(items) : [])];
+    } catch (error) {
+      // An outlet that throws has failed as a whole: every delivery of the batch is retried.
+      const message = error instanceof Error ? error.message : String(error);
+      log.error({ err: error, outlet: outlet.name }, 'outlet failed');
+      results = due.map((d) => ({ id: d.id, ok: false as const, retry: true as const, error: message }));
+    }
+    const byId = new Map(due.map((d) => [d.id, d]));
+    const attempts = new Map(due.map((d) => [d.id, d.attempts + 1]));
+    const tell = (id: number, event: Omit<DeliveryEvent, 'delivery'>) => {
+      const delivery = byId.get(id);
+      if (!delivery || !options.onResult) return;
+      try {
+        options.onResult({
+          delivery: { ...delivery, attempts: attempts.get(id) ?? delivery.attempts },
+          ...event,
         });
+      } catch (error) {
+        log.error({ err: error }, 'a delivery listener failed');
       }
-      if (stopped || reports.every((r) => r.sent === 0)) break;
+    };
+    const settlements: Settlement[] = [];
+    const told: Array<() => void> = [];
+    for (const r of results) {
+      if (r.ok) {
+        settlements.push({
+          id: r.id,
+          status: 'sent',
+          remoteId: r.remoteId,
+          remoteUrl: r.remoteUrl,
+          at: clock.now(),
+        });
+        report.sent++;
+        told.push(() =>
+          tell(r.id, { status: 'sent', remoteUrl: r.remoteUrl, error: null, nextAttemptAt: null }),
+        );
+      } else if (r.retry) {
+        const attempt = attempts.get(r.id) ?? 1;
+        const wait = backoff(attempt) * (0.5 + random() / 2);
+        const at = Math.max(r.retryAt ?? 0, clock.now() + wait);
+        settlements.push({ id: r.id, status: 'retry', error: r.error, nextAttemptAt: Math.round(at) });
+        report.retrying++;
+        told.push(() =>
+          tell(r.id, {
+            status: 'retrying',
+            remoteUrl: null,
+            error: r.error,
+            nextAttemptAt: Math.round(at),
+          }),
+        );
+        report.errors.push(r.error);
+        log.warn(
+          {
+            outlet: outlet.name,
+            delivery: r.id,
+            attempt,
+            retryAt: new Date(at).toISOString(),
+            error: r.error,
+          },
+          'delivery will be retried',
+        );
+      } else {
+        settlements.push({ id: r.id, status: 'failed', error: r.error });
+        report.failed++;
+        told.push(() =>
+          tell(r.id, { status: 'failed', remoteUrl: null, error: r.error, nextAttemptAt: null }),
+        );
+        report.errors.push(r.error);
+        log.error({ outlet: outlet.name, delivery: r.id, error: r.error }, 'delivery failed');
+      }
     }
-    return [...total.values()];
+    // Recorded first, then told: a listener that reads the store sees the outcome.
+    await settle(settlements);
+    for (const t of told) t();
+    return report;
   }
 
-  function runOnce(): Promise<PublishReport[]> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = drain().finally(() => {
-      running = null;
-      if (again && !stopped) {
-        again = false;
-        void runOnce();
+  /**
+   * Passes over one outlet until one sends nothing (a threaded outlet sends an incident's next post only
+   * after the last). Each outlet drains on its own, so a network that hangs until its timeout holds up
+   * only itself, never the site or the other networks.
+   */
+  async function drain(outlet: Outlet): Promise<PublishReport> {
+    const total: PublishReport = { outlet: outlet.name, sent: 0, retrying: 0, failed: 0, errors: [] };
+    for (let i = 0; i < MAX_PASSES; i++) {
+      let r: PublishReport;
+      try {
+        r = await pass(outlet);
+      } catch (error) {
+        log.error({ err: error, outlet: outlet.name }, 'publisher pass failed');
+        break;
       }
+      total.sent += r.sent;
+      total.retrying += r.retrying;
+      total.failed += r.failed;
+      total.errors.push(...r.errors);
+      if (stopped || r.sent === 0) break;
+    }
+    return total;
+  }
+
+  /** One drain per outlet at a time; a call while it runs asks for another run after it. */
+  const running = new Map<string, Promise<PublishReport>>();
+  const again = new Set<string>();
+  function runOutlet(outlet: Outlet): Promise<PublishReport> {
+    const current = running.get(outlet.name);
+    if (current) {
+      again.add(outlet.name);
+      return current;
+    }
+    const run = drain(outlet).finally(() => {
+      running.delete(outlet.name);
+      if (again.delete(outlet.name) && !stopped) void runOutlet(outlet);
     });
-    return running;
+    running.set(outlet.name, run);
+    return run;
+  }
+
+  async function runOnce(): Promise<PublishReport[]> {
+    const reports = await Promise.all(outlets.map(runOutlet));
+    return reports.sort((a, b) => a.outlet.localeCompare(b.outlet));
   }
 
   return {
     runOnce,
     start(intervalMs) {
       stopped = false;
-      const tick = () => {
-        runOnce()
-          .catch((error) => log.error({ err: error }, 'publisher pass failed'))
-          .finally(() => {
-            if (!stopped) timer = setTimeout(tick, intervalMs);
-          });
-      };
-      timer = setTimeout(tick, 0);
+      // Every outlet is looked at each interval; one still draining is left to finish (runOutlet).
+      timer = setInterval(() => {
+        if (!stopped) void runOnce();
+      }, intervalMs);
+      void runOnce();
     },
     wake() {
       // On the next turn, so that the command's answer goes out before the publishing starts.
@@ -243,8 +242,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      await running?.catch(() => undefined);
+      if (timer) clearInterval(timer);
+      await Promise.allSettled([...running.values()]);
     },
   };
 }

@@ -1,7 +1,7 @@
 // The publisher drains the outbox: what each outlet received, and what the deliveries table says after.
 // The outlets here are scripted stand-ins for a platform; the publisher and the outbox are the real ones.
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryResult, OutboundItem, Outlet } from '../src/adapters/outlets/outlet.js';
 import type { Delivery } from '../src/bot/types.js';
 import { createPublisher } from '../src/publisher.js';
@@ -197,6 +197,56 @@ describe('the publisher', () => {
       { outlet: 'mastodon', sent: 1, retrying: 0, failed: 0, errors: [] },
       { outlet: 'twitter', sent: 0, retrying: 1, failed: 0, errors: ['twitter exploded'] },
     ]);
+  });
+
+  it('lets no hanging outlet hold up another: each drains on its own', async () => {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    recorded(core.run('nc018 smtp down "still cleaning"'));
+    // Hangs until released; answers every call at once after that.
+    let released = false;
+    let release: () => void = () => {};
+    const answer = (items: OutboundItem[]) =>
+      items.map((i) => ({
+        id: i.delivery.id,
+        ok: true as const,
+        remoteId: `t${i.delivery.postId}`,
+        remoteUrl: null,
+      }));
+    const hanging: Outlet = {
+      name: 'twitter',
+      threaded: true,
+      external: true,
+      deliver: (items) =>
+        released
+          ? Promise.resolve(answer(items))
+          : new Promise((resolve) => {
+              release = () => {
+                released = true;
+                resolve(answer(items));
+              };
+            }),
+    };
+    const fast = scriptedOutlet(
+      'mastodon',
+      (d) => ({ ok: true, remoteId: `m${d.postId}`, remoteUrl: null }),
+      true,
+    );
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      render,
+      outlets: [hanging, fast.outlet],
+      clock: { now: core.now },
+      log: silent,
+    });
+    const run = publisher.runOnce();
+    // Both of mastodon's posts (the second a reply, so two passes) while twitter has not answered at all.
+    await vi.waitFor(() =>
+      expect(core.store.deliveries({ outlet: 'mastodon', status: 'sent' })).toHaveLength(2),
+    );
+    expect(core.store.deliveries({ outlet: 'twitter', status: 'sent' })).toHaveLength(0);
+    release();
+    await run;
+    expect(core.store.deliveries({ outlet: 'twitter', status: 'sent' })).toHaveLength(2);
   });
 
   it("sends a threaded outlet an incident's posts in order, each with the one before it as parent", async () => {
