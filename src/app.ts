@@ -75,6 +75,7 @@ function createSocialOutlets(config: Config, log: Logger, clock: Clock): Outlet[
   const { credentials } = twitter;
   const { url, accessToken } = mastodon;
   const { identifier, appPassword } = bluesky;
+  const { requestTimeoutMs } = config;
   return [
     credentials
       ? lazyOutlet('twitter', async () =>
@@ -82,12 +83,18 @@ function createSocialOutlets(config: Config, log: Logger, clock: Clock): Outlet[
             apiUrl: twitter.apiUrl,
             credentials,
             log,
+            requestTimeoutMs,
           }),
         )
       : createDryRunOutlet({ name: 'twitter', measure: TWITTER_MEASURE, log }),
     url && accessToken
       ? lazyOutlet('mastodon', async () =>
-          (await import('./adapters/outlets/mastodon.js')).createMastodonOutlet({ url, accessToken, log }),
+          (await import('./adapters/outlets/mastodon.js')).createMastodonOutlet({
+            url,
+            accessToken,
+            log,
+            requestTimeoutMs,
+          }),
         )
       : createDryRunOutlet({ name: 'mastodon', measure: mastodonMeasure(), log }),
     identifier && appPassword
@@ -98,6 +105,7 @@ function createSocialOutlets(config: Config, log: Logger, clock: Clock): Outlet[
             appPassword,
             log,
             now: clock.now,
+            requestTimeoutMs,
           }),
         )
       : createDryRunOutlet({ name: 'bluesky', measure: BLUESKY_MEASURE, log }),
@@ -107,7 +115,7 @@ function createSocialOutlets(config: Config, log: Logger, clock: Clock): Outlet[
 /** Announcements in a Slack and a Discord channel, when one is configured, threaded per incident. */
 function createAnnouncementOutlets(config: Config, log: Logger, clock: Clock): Outlet[] {
   const outlets: Outlet[] = [];
-  const { slack, discord } = config;
+  const { slack, discord, requestTimeoutMs } = config;
   if (slack?.announceChannel) {
     outlets.push(
       lazyOutlet('slack', async () =>
@@ -115,6 +123,7 @@ function createAnnouncementOutlets(config: Config, log: Logger, clock: Clock): O
           config: slack,
           log,
           clock,
+          requestTimeoutMs,
         }),
       ),
     );
@@ -130,6 +139,7 @@ function createAnnouncementOutlets(config: Config, log: Logger, clock: Clock): O
           channelId,
           log,
           clock,
+          requestTimeoutMs,
         }),
       ),
     );

@@ -112,6 +112,11 @@ const envSchema = z.object({
   HERALD_PORT: portSchema.default(8080),
   HERALD_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** An empty value (as in a copied .env) means the default. */
+  HERALD_REQUEST_TIMEOUT_MS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(100).max(600_000).default(30_000),
+  ),
   TWITTER_API_KEY: secret,
   TWITTER_API_SECRET: secret,
   TWITTER_ACCESS_TOKEN: secret,
@@ -196,6 +201,8 @@ export interface Config {
   site: SiteConfig;
   paths: { config: string; dataDir: string; publicDir: string; database: string };
   http: { host: string; port: number };
+  /** The longest one request of an outlet (social networks, chat announcements) may take. */
+  requestTimeoutMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -408,6 +415,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         database: path.join(dataDir, 'herald.db'),
       },
       http: { host: e.HERALD_HOST, port: e.HERALD_PORT },
+      requestTimeoutMs: e.HERALD_REQUEST_TIMEOUT_MS,
       social: socialConfig(e),
       slack: e.SLACK_BOT_TOKEN
         ? {
