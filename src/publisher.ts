@@ -49,6 +49,9 @@ export interface PublisherOptions {
   random?: () => number;
 }
 
+/** The shortest time between two runs that wake() asks for. */
+const WAKE_COALESCE_MS = 100;
+
 /** Passes in one run at most: a bound on a thread's length per run, and on any surprise. */
 const MAX_PASSES = 1000;
 
@@ -60,6 +63,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const backoff = options.backoff ?? defaultBackoff;
   const random = options.random ?? Math.random;
   let timer: NodeJS.Timeout | null = null;
+  let wakeTimer: NodeJS.Timeout | null = null;
+  let lastWake = 0;
   let stopped = false;
 
   // Group commit: the outlets that finish in the same turn of the event loop (the site and the dry runs,
@@ -233,16 +238,21 @@ export function createPublisher(options: PublisherOptions): Publisher {
       void runOnce();
     },
     wake() {
-      // On the next turn, so that the command's answer goes out before the publishing starts.
-      if (!stopped) {
-        setImmediate(() => {
-          if (!stopped) void runOnce().catch((error) => log.error({ err: error }, 'publisher pass failed'));
-        });
-      }
+      // Coalesced: after a burst of commands (50 a second under load) the site and the feeds are rewritten
+      // at most every WAKE_COALESCE_MS, not once per command; a lone command still goes at once. Either
+      // way on a later turn, so that the command's answer goes out first.
+      if (stopped || wakeTimer) return;
+      const wait = Math.max(0, lastWake + WAKE_COALESCE_MS - Date.now());
+      wakeTimer = setTimeout(() => {
+        wakeTimer = null;
+        lastWake = Date.now();
+        if (!stopped) void runOnce();
+      }, wait);
     },
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (wakeTimer) clearTimeout(wakeTimer);
       await Promise.allSettled([...running.values()]);
     },
   };
