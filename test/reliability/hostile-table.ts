@@ -7,7 +7,42 @@
 // CHAT_SURFACES (every CHAT_ROWS row then runs through it too), and put platform-only rows (forged
 // signatures, oversized payloads, mention syntax in replies) in SLACK_ROWS and DISCORD_ROWS.
 
+import Database from 'better-sqlite3';
+import pino from 'pino';
+import { expect, vi } from 'vitest';
+import { createDiscordAdapter, DISCORD_INTERACTIONS_PATH } from '../../src/adapters/chat/discord.js';
+import { createSlackAdapter } from '../../src/adapters/chat/slack.js';
+import { ACTIONS } from '../../src/adapters/chat/slack-blocks.js';
 import type { RefusalCode } from '../../src/bot/refusal.js';
+import { createHttpApp, listen } from '../../src/server.js';
+import {
+  buttonInteraction,
+  commandInteraction,
+  createInteractionSigner,
+  FAKE_APPLICATION_ID,
+  type FakeDiscord,
+  type FakeUser,
+  type InteractionSigner,
+  postInteraction,
+  signedHeaders,
+  startFakeDiscord,
+} from '../fakes/discord.js';
+import {
+  answerText,
+  buttonPress,
+  buttonValue,
+  FAKE_SLACK,
+  type FakeResponse,
+  type FakeSlack,
+  postSigned,
+  type SignOptions,
+  type SlackWorld,
+  slashCommand,
+  startFakeSlack,
+  startSlackWorld,
+} from '../fakes/slack.js';
+import { createTestHerald, type TestHerald } from '../helpers/herald.js';
+import { dumpDatabase } from '../store/dump.js';
 
 export const MB5 = 5 * 1024 * 1024;
 /** `unit` repeated to `size` UTF-16 units (units of one code unit, so nothing is cut in half). */
@@ -758,17 +793,619 @@ export interface PlatformRow {
   run(): Promise<void>;
 }
 
+// Every platform row starts its own Herald with one incident already recorded and published (something to
+// lose), feeds the payload in through the front door on 127.0.0.1, and compares the database dump.
+
+const PLATFORM_SEED = 'nc026 web degraded "seed: something to lose"';
+const NESTED_ARRAYS = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+const nestedObject = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+const pause = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+let hostileKeys = 0;
+const hostileKey = (what: string) => `hostile-${what}-${++hostileKeys}`;
+
+/** Every row of a Herald's database, read through a second (read-only) connection. */
+function dumpHerald(herald: TestHerald): string {
+  const db = new Database(herald.config.paths.database, { readonly: true });
+  try {
+    return dumpDatabase(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Seeds the database and waits for the seed's deliveries, so the dump only changes if a row writes. */
+async function seed(herald: TestHerald): Promise<void> {
+  herald.record(PLATFORM_SEED);
+  await herald.herald.publisher.runOnce();
+}
+
+// --------------------------------------------------------------------------------------------------- Slack
+
+const ann = { id: 'U0STAFF', name: 'ann' };
+const bob = { id: 'U0VISITOR', name: 'bob' };
+
+interface SlackRig {
+  world: SlackWorld;
+  url: string;
+  dump(): string;
+}
+
+async function withSlack(run: (rig: SlackRig) => Promise<void>, preview = false): Promise<void> {
+  const world = await startSlackWorld({ mode: 'http', preview });
+  try {
+    await seed(world.herald);
+    await run({ world, url: world.eventsUrl ?? '', dump: () => dumpHerald(world.herald) });
+  } finally {
+    await world.close();
+  }
+}
+
+/** The last answer once every delivery of a recorded command is reported. */
+const slackSettled = (world: SlackWorld, key: string): Promise<FakeResponse> =>
+  world.fake.waitFor('every delivery settled', () =>
+    world.fake.responsesTo(key).find((r) => answerText(r).includes('Only you can see this."')),
+  );
+
+/** A request Bolt must refuse with 401 before anything reads it: no answer, nothing recorded. */
+function slackUnsigned(what: string, sign: SignOptions): PlatformRow {
+  return {
+    what: `${what}: 401, no answer, nothing recorded`,
+    run: () =>
+      withSlack(async ({ world, url, dump }) => {
+        const before = dump();
+        const key = hostileKey('sig');
+        const form = slashCommand(world.fake, {
+          text: 'nc018 smtp down "forged <!channel>"',
+          responseKey: key,
+        });
+        const r = await postSigned(url, form, sign);
+        expect(r.status).toBe(401);
+        expect(r.body).not.toContain('forged');
+        await pause(100);
+        expect(world.fake.responsesTo(key)).toEqual([]);
+        expect(world.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+        expect(dump()).toBe(before);
+      }),
+  };
+}
+
+/** Herald with Slack in HTTP mode and announcements in FAKE_SLACK.announceChannel. */
+async function withAnnouncingSlack(
+  run: (rig: { fake: FakeSlack; herald: TestHerald; url: string }) => Promise<void>,
+): Promise<void> {
+  const fake = await startFakeSlack();
+  const herald = createTestHerald({
+    env: {
+      SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
+      SLACK_API_URL: fake.apiUrl,
+      SLACK_SIGNING_SECRET: FAKE_SLACK.signingSecret,
+      SLACK_ANNOUNCE_CHANNEL: FAKE_SLACK.announceChannel,
+    },
+    configText: (shipped) =>
+      shipped.replace('users: [] # Slack user ids, e.g. U024BE7LH', `users: ["${ann.id}"] # Slack user ids`),
+  });
+  const slack = herald.config.slack;
+  if (!slack) throw new Error('Slack is not configured');
+  const log = pino({ level: 'silent' });
+  const adapter = createSlackAdapter({
+    config: slack,
+    chat: { ...herald.config.chat, preview: false },
+    core: herald.herald,
+    settings: herald.config.core,
+    site: herald.config.site,
+    log,
+    clock: { now: () => Date.parse('2012-07-27T21:39:27Z') },
+  });
+  const server = await listen(
+    createHttpApp({
+      publicDir: herald.config.paths.publicDir,
+      health: () => herald.herald.health(),
+      log,
+      routes: adapter.routes,
+    }),
+    '127.0.0.1',
+    0,
+  );
+  try {
+    await adapter.start();
+    await run({ fake, herald, url: `${server.url}slack/events` });
+  } finally {
+    await adapter.stop();
+    await server.close();
+    await herald.close();
+    await fake.close();
+  }
+}
+
 /**
  * Slack-only rows: forged or stale signatures, replayed retries, 5 MB event bodies, `<!channel>` echoed in an
  * answer (it must reach Slack escaped), block_actions for another user's preview.
  */
-export const SLACK_ROWS: PlatformRow[] = [];
+export const SLACK_ROWS: PlatformRow[] = [
+  slackUnsigned('a forged signature', { signature: `v0=${'0'.repeat(64)}` }),
+  slackUnsigned('a signature made with another signing secret', { secret: 'not-the-signing-secret' }),
+  slackUnsigned('a timestamp six minutes old', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }),
+  slackUnsigned('no signature headers', { unsigned: true }),
+  {
+    what: 'a signed request replayed (same trigger_id, with and without the retry header): one post',
+    run: () =>
+      withSlack(async ({ world, url, dump }) => {
+        const posts = () => world.herald.herald.store.recentPosts(100).length;
+        const before = posts();
+        const text = 'nc018 smtp down "replayed"';
+        const first = await world.slash(text);
+        for (const retryNum of [1, 2, 3])
+          await world.slash(text, { triggerId: first.triggerId, key: first.key, retryNum });
+        await slackSettled(world, first.key);
+        expect(posts()).toBe(before + 1);
+        const answers = world.fake.responsesTo(first.key).map(answerText);
+        expect(answers.every((a) => a.includes('Recorded post'))).toBe(true);
+        // The same signed bytes sent again, without Slack's retry header: "already done", nothing changed.
+        const recorded = dump();
+        const key = hostileKey('replay');
+        const form = slashCommand(world.fake, { text, responseKey: key, triggerId: first.triggerId });
+        expect((await postSigned(url, form)).status).toBe(200);
+        expect(answerText(await world.answer(key))).toContain('nothing changed twice');
+        expect(posts()).toBe(before + 1);
+        expect(dump()).toBe(recorded);
+      }),
+  },
+  {
+    what: 'a 5 MB form body: refused with a 4xx, nothing recorded, and the next command still answered',
+    run: () =>
+      withSlack(async ({ world, url, dump }) => {
+        const before = dump();
+        const key = hostileKey('5mb');
+        const form = slashCommand(world.fake, { text: `nc018 smtp down "${sized('x')}"`, responseKey: key });
+        const r = await postSigned(url, form);
+        expect(r.status).toBeGreaterThanOrEqual(400);
+        expect(r.status).toBeLessThan(500);
+        expect(r.body).toBe('request body too large\n');
+        await pause(100);
+        expect(world.fake.responsesTo(key)).toEqual([]);
+        expect(dump()).toBe(before);
+        const next = await world.slash('list');
+        expect(next.status).toBe(200);
+        expect(answerText(await world.answer(next.key))).toContain('NC026 Web server*: degraded');
+      }),
+  },
+  {
+    what: 'an interaction payload that is not JSON: a 4xx, no answer, nothing recorded',
+    run: () =>
+      withSlack(async ({ world, url, dump }) => {
+        const before = dump();
+        for (const payload of ['{"type":"block_actions",', 'undefined', '<!channel>', '']) {
+          const r = await postSigned(url, { payload });
+          expect(r.status, payload).toBeGreaterThanOrEqual(400);
+          expect(r.status, payload).toBeLessThan(500);
+          expect(r.body).not.toContain('<!channel>');
+        }
+        await pause(100);
+        expect(world.fake.responses).toEqual([]);
+        expect(dump()).toBe(before);
+        expect(answerText(await world.answer((await world.slash('list')).key))).toContain('NC026');
+      }),
+  },
+  {
+    what: 'deeply nested JSON in an interaction payload: nothing recorded, Herald still answers',
+    run: () =>
+      withSlack(async ({ world, url, dump }) => {
+        const before = dump();
+        const key = hostileKey('nested');
+        const press = buttonPress(world.fake, {
+          actionId: ACTIONS.publish,
+          value: '{"p":"x","a":"U0STAFF"}',
+          responseKey: key,
+        });
+        const nestedPress = JSON.stringify(press).replace(/}$/, `,"state":${nestedObject(100_000)}}`);
+        for (const payload of [NESTED_ARRAYS, nestedObject(100_000), nestedPress]) {
+          const r = await postSigned(url, { payload });
+          expect(r.status).toBeLessThan(500);
+        }
+        await pause(200);
+        for (const r of world.fake.responsesTo(key)) expect(answerText(r)).not.toContain('Recorded');
+        expect(dump()).toBe(before);
+        expect(answerText(await world.answer((await world.slash('list')).key))).toContain('NC026');
+      }),
+  },
+  {
+    what: 'a button value that is garbage: told privately the button no longer works, nothing recorded',
+    run: () =>
+      withSlack(async ({ world, dump }) => {
+        const before = dump();
+        for (const value of ['garbage', '{"p":', '{"p":1,"a":[]}', '"<!channel>"', sized('{', 1_900)]) {
+          const pressed = await world.press(ACTIONS.publish, value);
+          expect(pressed.status).toBe(200);
+          const told = await world.answer(pressed.key);
+          expect(told.body.response_type).toBe('ephemeral');
+          expect(answerText(told)).toContain('This button no longer works. Run the command again.');
+          expect(answerText(told)).not.toContain('<!');
+        }
+        expect(dump()).toBe(before);
+      }, true),
+  },
+  {
+    what: "another user's press on someone's preview: refused privately, nothing published or recorded",
+    run: () =>
+      withSlack(async ({ world, dump }) => {
+        const sent = await world.slash('nc018 smtp down "ann wrote this"');
+        const preview = await world.answer(sent.key);
+        expect(answerText(preview)).toContain('Preview: nothing is published yet');
+        const before = dump();
+        for (const action of [ACTIONS.publish, ACTIONS.cancel]) {
+          const pressed = await world.press(action, buttonValue(preview, action), { user: bob });
+          const told = await world.answer(pressed.key);
+          expect(told.body.response_type).toBe('ephemeral');
+          expect(told.body.replace_original).toBe(false);
+          expect(answerText(told)).toContain('only ann, who wrote it, can publish or cancel this preview');
+        }
+        // A forged value naming bob as the author changes nothing either: the preview knows its author.
+        const forged = JSON.stringify({ ...JSON.parse(buttonValue(preview, ACTIONS.publish)), a: bob.id });
+        const pressed = await world.press(ACTIONS.publish, forged, { user: bob });
+        expect(answerText(await world.answer(pressed.key))).not.toContain('Recorded');
+        await pause(100);
+        expect(dump()).toBe(before);
+        expect(world.herald.herald.store.recentPosts(100).map((p) => p.text)).not.toContain('ann wrote this');
+        expect(world.fake.messages).toEqual([]);
+      }, true),
+  },
+  {
+    what: '<!channel>, <!everyone> and @here reach Slack escaped, in the answer and the announcement',
+    run: () =>
+      withAnnouncingSlack(async ({ fake, herald, url }) => {
+        const key = hostileKey('mentions');
+        // Slack sends a typed @channel as <!channel> and a typed < as &lt;.
+        const form = slashCommand(fake, {
+          text: 'nc026 ftp down "<!channel> <!everyone> <!here|here> @here &lt;!channel&gt; <@U0STAFF>"',
+          responseKey: key,
+        });
+        expect((await postSigned(url, form)).status).toBe(200);
+        await fake.waitFor('the announcement', () => fake.messages.length > 0);
+        await fake.waitFor('every delivery settled', () =>
+          fake.responsesTo(key).find((r) => answerText(r).includes('Only you can see this."')),
+        );
+        const post = herald.herald.store.recentPosts(1)[0];
+        // Slack's markup is read back as what the user typed; the typed `<!channel>` stays literal.
+        expect(post?.text).toBe('@channel @everyone @here @here <!channel> @U0STAFF');
+        const seen = [
+          ...fake.responsesTo(key).map(answerText),
+          ...fake.messages.flatMap((m) => [m.text, JSON.stringify(m.blocks)]),
+        ];
+        for (const text of seen) {
+          expect(text).not.toContain('<!');
+          expect(text).not.toMatch(/@(channel|here|everyone)/);
+          expect(text).not.toContain('<@U0STAFF>');
+        }
+        expect(fake.messages.map((m) => m.text).join('\n')).toContain('&lt;!channel&gt;');
+      }),
+  },
+];
+
+// ------------------------------------------------------------------------------------------------- Discord
+
+const STAFF_ROLE = '1600000000000000001';
+const anna: FakeUser = { id: '1500000000000000001', username: 'anna', roles: [STAFF_ROLE] };
+const stranger: FakeUser = { id: '1500000000000000009', username: 'stranger', roles: [STAFF_ROLE] };
+const SMTP_DOWN = { system: 'nc018', services: 'smtp', state: 'down', message: 'Spam problem on NC018.' };
+
+interface DiscordRig {
+  fake: FakeDiscord;
+  herald: TestHerald;
+  signer: InteractionSigner;
+  url: string;
+  setNow(at: number): void;
+  now(): number;
+  /** Posts a signed interaction (or a signed raw body) and plays Discord's part with the answer. */
+  post(
+    interaction: Record<string, unknown> | string,
+  ): Promise<{ status: number; json: unknown; text: string }>;
+  dump(): string;
+}
+
+type DiscordBody = Record<string, unknown> & {
+  content?: string;
+  components?: Array<{ components: Array<{ custom_id: string }> }>;
+  allowed_mentions?: unknown;
+};
+
+async function withDiscord(run: (rig: DiscordRig) => Promise<void>, preview = false): Promise<void> {
+  const fake = await startFakeDiscord();
+  const signer = createInteractionSigner();
+  const herald = createTestHerald({
+    configText: (shipped) =>
+      shipped
+        .replace('roles: [] # Discord role ids', `roles: ["${STAFF_ROLE}"]`)
+        .replace('preview: true', `preview: ${preview}`),
+    env: {
+      DISCORD_TOKEN: '',
+      DISCORD_APPLICATION_ID: FAKE_APPLICATION_ID,
+      DISCORD_PUBLIC_KEY: signer.publicKey,
+      DISCORD_API_URL: fake.apiUrl,
+    },
+  });
+  let now = Date.parse('2012-07-27T21:39:27Z');
+  const log = pino({ level: 'silent' });
+  const discord = herald.config.discord;
+  if (!discord) throw new Error('Discord is not configured');
+  const adapter = createDiscordAdapter({
+    config: discord,
+    chat: herald.config.chat,
+    core: herald.herald,
+    settings: herald.config.core,
+    site: herald.config.site,
+    log,
+    clock: { now: () => now },
+  });
+  if (!adapter.router) throw new Error('no router: the public key is not set');
+  const server = await listen(
+    createHttpApp({
+      publicDir: herald.config.paths.publicDir,
+      health: () => herald.herald.health(),
+      log,
+      routes: [{ path: DISCORD_INTERACTIONS_PATH, router: adapter.router }],
+    }),
+    '127.0.0.1',
+    0,
+  );
+  const url = new URL(DISCORD_INTERACTIONS_PATH, server.url).href;
+  try {
+    await seed(herald);
+    await run({
+      fake,
+      herald,
+      signer,
+      url,
+      setNow(at) {
+        now = at;
+        herald.setNow(at);
+      },
+      now: () => now,
+      async post(interaction) {
+        const body = typeof interaction === 'string' ? interaction : JSON.stringify(interaction);
+        const res = await postInteraction(url, body, signedHeaders(signer, body));
+        if (res.status === 200 && typeof interaction !== 'string') fake.answered(interaction, res.json);
+        return res;
+      },
+      dump: () => dumpHerald(herald),
+    });
+  } finally {
+    await adapter.stop();
+    await server.close();
+    await herald.close();
+    await fake.close();
+  }
+}
+
+/** Waits until the interaction's answer (its latest edit, or a follow-up) says `pattern`. */
+async function discordAnswer(fake: FakeDiscord, token: string, pattern: RegExp): Promise<DiscordBody> {
+  return vi.waitFor(
+    () => {
+      const body = (fake.answer(token) ?? fake.followUps.find((f) => f.token === token)?.body) as
+        | DiscordBody
+        | undefined;
+      expect(body?.content ?? '').toMatch(pattern);
+      return body as DiscordBody;
+    },
+    { timeout: 5_000, interval: 20 },
+  );
+}
+
+/** Everything Herald sent the fake Discord that carries text. */
+const discordSent = (fake: FakeDiscord): DiscordBody[] =>
+  fake.requests
+    .map((r) => r.body)
+    .filter((b): b is DiscordBody => typeof b === 'object' && b !== null && 'content' in b);
+
+/** A request refused with 401 before it is read: nothing answered, nothing recorded. */
+function discordUnsigned(
+  what: string,
+  headersFor: (rig: DiscordRig, body: string) => { body: string; headers: Record<string, string> },
+): PlatformRow {
+  return {
+    what: `${what}: 401, nothing answered, nothing recorded`,
+    run: () =>
+      withDiscord(async (rig) => {
+        const before = rig.dump();
+        const body = JSON.stringify(commandInteraction({ user: anna }, 'change', SMTP_DOWN));
+        const sent = headersFor(rig, body);
+        const r = await postInteraction(rig.url, sent.body, sent.headers);
+        expect(r.status).toBe(401);
+        expect(r.text).toBe('invalid request signature\n');
+        await pause(100);
+        expect(rig.fake.callbacks).toEqual([]);
+        expect(rig.fake.edits).toEqual([]);
+        expect(rig.dump()).toBe(before);
+      }),
+  };
+}
 
 /**
  * Discord-only rows: bad Ed25519 signatures, option values of the wrong type or 5 MB long, `@everyone` in an
  * answer (allowed_mentions must be empty), component clicks on an expired preview.
  */
-export const DISCORD_ROWS: PlatformRow[] = [];
+export const DISCORD_ROWS: PlatformRow[] = [
+  discordUnsigned('a forged signature', (rig, body) => ({
+    body,
+    headers: { ...signedHeaders(rig.signer, body), 'x-signature-ed25519': 'ab'.repeat(64) },
+  })),
+  discordUnsigned('a tampered body (signed, then changed)', (rig, body) => ({
+    body: body.replace('Spam problem', 'Spam problems'),
+    headers: signedHeaders(rig.signer, body),
+  })),
+  discordUnsigned('missing signature headers', (_rig, body) => ({ body, headers: {} })),
+  discordUnsigned('a signature from another key', (_rig, body) => ({
+    body,
+    headers: signedHeaders(createInteractionSigner(), body),
+  })),
+  discordUnsigned('a signature that is not hex, with a timestamp that is not a number', (_rig, body) => ({
+    body,
+    headers: { 'x-signature-ed25519': 'zz'.repeat(64), 'x-signature-timestamp': '-1e309' },
+  })),
+  {
+    what: 'option values of the wrong type: refused clearly, nothing recorded',
+    run: () =>
+      withDiscord(async (rig) => {
+        const before = rig.dump();
+        const wrong: Array<[string, unknown, RegExp]> = [
+          ['message', true, /`message`/],
+          ['message', { text: 'x' }, /`message`/],
+          ['message', ['a', 'b'], /`message`/],
+          ['message', null, /`message`/],
+          ['system', 18, /unknown system "18"|`system`/],
+          ['state', 1e308, /`state`|unknown state/],
+        ];
+        for (const [name, value, says] of wrong) {
+          const interaction = commandInteraction({ user: anna }, 'change', SMTP_DOWN);
+          const data = interaction.data as {
+            options: Array<{ options: Array<{ name: string; value: unknown }> }>;
+          };
+          const option = data.options[0]?.options.find((o) => o.name === name);
+          if (!option) throw new Error(`no option ${name}`);
+          option.value = value;
+          expect((await rig.post(interaction)).status).toBe(200);
+          const body = await discordAnswer(rig.fake, String(interaction.token), /\*\*Refused:\*\*/);
+          expect(body.content, `${name}: ${JSON.stringify(value)}`).toMatch(says);
+          expect(String(body.content).length).toBeLessThan(CLEAR_MESSAGE_MAX);
+        }
+        // Options that are not a list at all.
+        const shapeless = commandInteraction({ user: anna }, 'change', SMTP_DOWN);
+        (shapeless.data as { options: unknown }).options = { change: SMTP_DOWN };
+        expect((await rig.post(shapeless)).status).toBe(200);
+        await discordAnswer(rig.fake, String(shapeless.token), /\*\*Refused:\*\*/);
+        expect(rig.dump()).toBe(before);
+      }),
+  },
+  {
+    what: 'a 5 MB option value: refused (413 for the body, the limit named for a long one), nothing recorded',
+    run: () =>
+      withDiscord(async (rig) => {
+        const before = rig.dump();
+        const huge = commandInteraction({ user: anna }, 'change', { ...SMTP_DOWN, message: sized('x') });
+        const r = await rig.post(huge);
+        expect(r.status).toBe(413);
+        expect(r.text.length).toBeLessThan(CLEAR_MESSAGE_MAX);
+        // Under the body limit, the core names the message limit.
+        const long = commandInteraction({ user: anna }, 'change', {
+          ...SMTP_DOWN,
+          message: sized('x', 500_000),
+        });
+        expect((await rig.post(long)).status).toBe(200);
+        const body = await discordAnswer(rig.fake, String(long.token), /\*\*Refused:\*\*/);
+        expect(body.content).toMatch(/500,000 characters; the limit is 4,000/);
+        expect(String(body.content).length).toBeLessThan(CLEAR_MESSAGE_MAX);
+        expect(rig.fake.callbacks.map((c) => c.token)).not.toContain(huge.token);
+        expect(rig.dump()).toBe(before);
+      }),
+  },
+  {
+    what: 'an unknown system choice: refused, named, nothing recorded',
+    run: () =>
+      withDiscord(async (rig) => {
+        const before = rig.dump();
+        for (const [system, says] of [
+          ['nc81', /unknown system "nc81": did you mean "nc018"\?/],
+          ['<script>alert(1)</script>', /unknown system "<script>alert\(1\)<\/script>"/],
+          ['__proto__', /unknown system "__proto__"/],
+          ['help', /"help" is a subcommand, not a system/],
+          ['nc018 --at 10:00', /takes one word/],
+        ] as const) {
+          const interaction = commandInteraction({ user: anna }, 'change', { ...SMTP_DOWN, system });
+          await rig.post(interaction);
+          await discordAnswer(rig.fake, String(interaction.token), says);
+        }
+        expect(rig.dump()).toBe(before);
+      }),
+  },
+  {
+    what: 'a component custom_id that is garbage: "not Herald’s", privately, nothing recorded',
+    run: () =>
+      withDiscord(async (rig) => {
+        const before = rig.dump();
+        for (const id of [
+          'garbage',
+          'herald:publish:',
+          'herald:publish:../../1',
+          'herald:drop:1',
+          sized('h', 100),
+        ]) {
+          const press = buttonInteraction({ user: anna }, id);
+          const r = await rig.post(press);
+          expect(r.status).toBe(200);
+          expect(r.json).toMatchObject({
+            type: 4,
+            data: { flags: 64, content: expect.stringMatching(/not Herald’s|no longer|expired|Refused/) },
+          });
+        }
+        expect(rig.dump()).toBe(before);
+      }, true),
+  },
+  {
+    what: "a click on someone else's preview, or an expired one: refused, nothing published",
+    run: () =>
+      withDiscord(async (rig) => {
+        const interaction = commandInteraction({ user: anna }, 'change', SMTP_DOWN);
+        await rig.post(interaction);
+        const shown = await discordAnswer(rig.fake, String(interaction.token), /\*\*Preview\*\*/);
+        const publish = shown.components?.[0]?.components[0]?.custom_id ?? '';
+        expect(publish).toMatch(/^herald:publish:/);
+        const before = rig.dump();
+        const other = buttonInteraction({ user: stranger }, publish);
+        await rig.post(other);
+        await discordAnswer(rig.fake, String(other.token), /only anna, who wrote it, can publish/);
+        expect(rig.dump()).toBe(before);
+
+        rig.setNow(rig.now() + rig.herald.config.chat.previewTtlMs + 1);
+        const late = buttonInteraction({ user: anna }, publish);
+        await rig.post(late);
+        await discordAnswer(
+          rig.fake,
+          String(late.token),
+          /this preview has expired and nothing was published/,
+        );
+        expect(rig.herald.herald.store.recentPosts(100).map((p) => p.text)).not.toContain(SMTP_DOWN.message);
+        expect(rig.fake.messages).toEqual([]);
+      }, true),
+  },
+  {
+    what: '@everyone in a message: recorded as typed, and everything sent to Discord has allowed_mentions.parse empty',
+    run: () =>
+      withDiscord(async (rig) => {
+        const message = '@everyone @here <@&1600000000000000001> <@1500000000000000009> ping';
+        const interaction = commandInteraction({ user: anna }, 'change', {
+          ...SMTP_DOWN,
+          message,
+          title: '@everyone down',
+        });
+        await rig.post(interaction);
+        await discordAnswer(rig.fake, String(interaction.token), /• \*\*site\*\*: sent/);
+        expect(rig.herald.herald.store.recentPosts(1)[0]?.text).toBe(message);
+        const sent = discordSent(rig.fake);
+        expect(sent.length).toBeGreaterThan(0);
+        for (const body of sent) expect(body.allowed_mentions).toEqual({ parse: [] });
+      }),
+  },
+  {
+    what: 'deeply nested JSON, signed: nothing recorded, and Herald still answers',
+    run: () =>
+      withDiscord(async (rig) => {
+        const before = rig.dump();
+        const command = JSON.stringify(commandInteraction({ user: anna }, 'change', SMTP_DOWN));
+        for (const body of [
+          NESTED_ARRAYS,
+          nestedObject(100_000),
+          command.replace(/}$/, `,"deep":${nestedObject(100_000)}}`).replace('"change"', '"nothing"'),
+        ]) {
+          const r = await rig.post(body);
+          expect(r.status).toBeLessThan(500);
+        }
+        await pause(200);
+        expect(rig.dump()).toBe(before);
+        const list = commandInteraction({ user: anna }, 'list');
+        await rig.post(list);
+        await discordAnswer(rig.fake, String(list.token), /NC026/);
+      }),
+  },
+];
 
 /** Surfaces every CHAT_ROWS row runs through besides the core's own (which the test builds): Slack, Discord. */
 export const CHAT_SURFACES: ChatSurface[] = [];

@@ -269,14 +269,18 @@ export function commandText(
       ok: false,
       message: `\`/status ${name}\` is not a subcommand Herald knows; see \`/status help\`.`,
     };
-  if (sub.id === RUN_SUBCOMMAND) return { ok: true, text: String(values.get('text') ?? '').trim() };
-  const parts: string[] = sub.id === 'change' ? [] : [sub.id];
+  const parts: string[] = sub.id === 'change' || sub.id === RUN_SUBCOMMAND ? [] : [sub.id];
   for (const p of sub.params) {
     const value = values.get(p.name);
     if (value === undefined) {
       if (p.required) return { ok: false, message: `\`/status ${name}\` needs \`${p.name}\`.` };
       continue;
     }
+    // Discord checks option types against the registered command; anything else is not from that form.
+    const integer = p.option !== undefined && OPTIONS[p.option].kind === 'number';
+    if (integer ? !Number.isSafeInteger(value) : typeof value !== 'string')
+      return { ok: false, message: `\`${p.name}\` takes ${integer ? 'a whole number' : 'text'}.` };
+    if (sub.id === RUN_SUBCOMMAND) return { ok: true, text: String(value).trim() };
     const text = String(value);
     if (p.option) {
       parts.push(`--${p.option}`, OPTIONS[p.option].kind === 'number' ? text.trim() : quoteText(text));

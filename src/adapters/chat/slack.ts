@@ -61,6 +61,9 @@ export interface SlackAdapter {
   stop(): Promise<void>;
 }
 
+/** The largest request body taken at POST /slack/events (Bolt's default). */
+const SLACK_BODY_LIMIT = 4 * 1024 * 1024;
+
 /** A response_url answered like Bolt's respond(), for a modal's submission (which carries none). */
 function respondVia(url: string): RespondFn {
   return async (message) => {
@@ -127,6 +130,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         endpoints: '/',
         logger,
         processBeforeResponse: false,
+        bodyLimit: SLACK_BODY_LIMIT,
       });
   const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true });
   const ctx: BlockContext = { settings, site, dryOutlets: core.dryOutlets };
@@ -376,9 +380,21 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   if (receiver instanceof ExpressReceiver) {
     const router = express.Router();
     // Before start() (auth.test) Bolt cannot authorize anything: Slack is asked to come back.
-    router.use((_req, res, next) => {
-      if (ready) next();
-      else res.status(503).type('text').send('Slack is not ready yet\n');
+    router.use((req, res, next) => {
+      if (!ready) {
+        res.status(503).type('text').send('Slack is not ready yet\n');
+        return;
+      }
+      // Bolt answers an oversized body with 413 before reading it and leaves the rest unread, which stalls
+      // the connection for the next request: refuse it here and close, and drain whatever Bolt left.
+      if (Number(req.get('content-length') ?? 0) > SLACK_BODY_LIMIT) {
+        res.status(413).set('Connection', 'close').type('text').send('request body too large\n');
+        return;
+      }
+      res.once('finish', () => {
+        if (!req.complete) req.resume();
+      });
+      next();
     });
     router.use(receiver.router);
     routes.push({ path: SLACK_EVENTS_PATH, router });
