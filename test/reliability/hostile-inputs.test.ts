@@ -255,12 +255,7 @@ function checkConfigRow(row: ConfigRow): void {
 
 describe('hostile configuration', () => {
   for (const row of CONFIG_ROWS) {
-    if (row.knownBug) {
-      // Fails today; when the fix lands this reports "expected to fail": drop `knownBug` from the row then.
-      it.fails(`${row.what}: refused (known bug: ${row.knownBug})`, () => checkConfigRow(row), 30_000);
-    } else {
-      it(`${row.what}: refused`, () => checkConfigRow(row));
-    }
+    it(`${row.what}: refused`, () => checkConfigRow(row), 30_000);
   }
 });
 

@@ -499,7 +499,6 @@ export interface ConfigRow {
    * A bug whose fix belongs in a file this suite may not change (src/config.ts): the row is run, and is
    * expected to fail until the fix lands. Says what the fix is.
    */
-  knownBug?: string;
 }
 
 /** The shipped file with one line replaced (the first line starting with `from`, as written). */
