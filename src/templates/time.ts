@@ -103,7 +103,28 @@ export function zoneAbbreviation(zone: string, at: number): string {
  * The conversions alone, without the parentheses: `15:13 PDT Vancouver · 00:13 CAT Lusaka, 28 July`.
  * A zone whose calendar day differs from the UTC day gets `, D Month`. Empty when there are no zones.
  */
+/**
+ * The zone line is a pure function of the instant and the zone list, and a site rebuild asks for the same
+ * ones over and over (every `HH:MM UTC` in every post): remembered per zone list, a bounded number each.
+ */
+const zoneLines = new WeakMap<readonly ZoneDef[], Map<number, string>>();
+const ZONE_LINES_KEPT = 20_000;
+
 export function formatZoneLine(at: number, zones: readonly ZoneDef[]): string {
+  let lines = zoneLines.get(zones);
+  if (!lines) {
+    lines = new Map();
+    zoneLines.set(zones, lines);
+  }
+  const known = lines.get(at);
+  if (known !== undefined) return known;
+  const line = computeZoneLine(at, zones);
+  if (lines.size >= ZONE_LINES_KEPT) lines.clear();
+  lines.set(at, line);
+  return line;
+}
+
+function computeZoneLine(at: number, zones: readonly ZoneDef[]): string {
   const utcDay = utc(at).toISODate();
   return zones
     .map(({ zone, label }) => {
