@@ -73,7 +73,7 @@ export interface CommandDeps {
   newId?: () => string;
 }
 
-type Written = { ok: true; decision: Decision; applied: Applied };
+type Written = { ok: true; decision: Decision; applied: Applied; incident: Incident; post: Post | null };
 
 export interface CommandInput {
   text: string;
@@ -218,20 +218,25 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
         });
       }
       extra?.(repo, applied);
-      return { ok: true, decision: decision.value, applied };
+      // Read back for the answer inside the same transaction: no second and third read transaction.
+      const number =
+        decision.value.change.post?.number ??
+        (cmd.kind === 'edit' || cmd.kind === 'retract' ? cmd.post.number : null);
+      const incident = repo.incident(applied.incidentId);
+      if (!incident) throw new Error(`incident ${applied.incidentId} vanished after it was written`);
+      const post = number === null ? null : (repo.post(applied.incidentId, number) ?? null);
+      return { ok: true, decision: decision.value, applied, incident, post };
     });
     if (!result.ok) return refused(input, now, result.code, result.message);
     if ('duplicate' in result)
       return { kind: 'duplicate', incidentId: result.duplicate.incidentId, postId: result.duplicate.postId };
-    const { decision, applied } = result;
-    const incident = store.incident(applied.incidentId);
-    if (!incident) throw new Error(`incident ${applied.incidentId} vanished after it was written`);
+    const { decision, applied, incident, post } = result;
     return {
       kind: 'recorded',
       command: cmd,
       at: now,
       incident,
-      post: applied.postId === null ? null : (store.postById(applied.postId) ?? null),
+      post,
       times: timesOf(cmd),
       deliveries: applied.deliveries,
       notes: decision.notes,
