@@ -1,5 +1,5 @@
 // Runs the real `herald` command (bin/herald.js, the compiled CLI) in a folder of its own.
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './core.js';
@@ -109,4 +109,70 @@ export function createCliWorld(options: { config?: string } = {}): CliWorld {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface RunningHerald {
+  url: string;
+  stderr(): string;
+  /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
+  stop(): Promise<CliResult>;
+}
+
+const running = new Set<ChildProcessWithoutNullStreams>();
+
+/** Kills every `herald start` that startRunningHerald left running (for afterEach). */
+export function killRunningHeralds(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
+/**
+ * `herald start` as an operator runs it, with standard input ended and no limit on how long it runs
+ * (CliWorld.start stops it after its work). Resolves once the banner names the site's address.
+ */
+export function startRunningHerald(world: CliWorld): Promise<RunningHerald> {
+  const child = spawn(process.execPath, [bin, 'start'], { cwd: world.dir, env: world.env, stdio: 'pipe' });
+  running.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d: string) => {
+    stderr += d;
+  });
+  const exited = new Promise<CliResult>((resolve) =>
+    child.on('exit', (status) => {
+      running.delete(child);
+      resolve({ status, stdout, stderr });
+    }),
+  );
+  child.stdin.end('');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`herald start was not ready in 20 s; stdout: ${stdout}; stderr: ${stderr}`));
+    }, 20_000);
+    void exited.then((r) => {
+      clearTimeout(timer);
+      reject(new Error(`herald start exited (${r.status}) before it was ready: ${r.stderr}`));
+    });
+    child.stdout.on('data', (d: string) => {
+      // The banner is all that is needed; delivery notices after it (thousands of lines) are not kept.
+      if (stdout.length < 100_000) stdout += d;
+      const url = /Status site on (http:\/\/\S+?) /.exec(stdout)?.[1];
+      if (!url) return;
+      clearTimeout(timer);
+      resolve({
+        url,
+        stderr: () => stderr,
+        async stop() {
+          child.kill('SIGTERM');
+          const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          const r = await exited;
+          clearTimeout(killer);
+          return r;
+        },
+      });
+    });
+  });
 }

@@ -19,7 +19,16 @@ import {
   startFakeDiscord,
 } from '../fakes/discord.js';
 import { FAKE_SLACK, type FakeSlack, postSigned, slashCommand, startFakeSlack } from '../fakes/slack.js';
-import { bin, type CliResult, type CliWorld, createCliWorld, root } from '../helpers/cli.js';
+import {
+  bin,
+  type CliResult,
+  type CliWorld,
+  createCliWorld,
+  killRunningHeralds,
+  type RunningHerald,
+  root,
+  startRunningHerald,
+} from '../helpers/cli.js';
 
 const ROUNDS = process.env.HERALD_LONG === '1' ? 10 : 3;
 const PER_SURFACE = 10;
@@ -47,62 +56,7 @@ async function until<T>(
   }
 }
 
-interface RunningHerald {
-  url: string;
-  stderr(): string;
-  /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
-  stop(): Promise<CliResult>;
-}
-
 const children = new Set<ChildProcessWithoutNullStreams>();
-
-/** `herald start` as an operator runs it, with no limit on how long it runs (test/helpers/cli.ts has 15 s). */
-function startHerald(world: CliWorld): Promise<RunningHerald> {
-  const child = spawn(process.execPath, [bin, 'start'], { cwd: world.dir, env: world.env, stdio: 'pipe' });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d: string) => {
-    stderr += d;
-  });
-  const exited = new Promise<CliResult>((resolve) =>
-    child.on('exit', (status) => {
-      children.delete(child);
-      resolve({ status, stdout, stderr });
-    }),
-  );
-  child.stdin.end('');
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`herald start was not ready in 20 s; stdout: ${stdout}; stderr: ${stderr}`));
-    }, 20_000);
-    void exited.then((r) => {
-      clearTimeout(timer);
-      reject(new Error(`herald start exited (${r.status}) before it was ready: ${r.stderr}`));
-    });
-    child.stdout.on('data', (d: string) => {
-      // The banner is all we need; delivery notices after it are not kept.
-      if (stdout.length < 100_000) stdout += d;
-      const url = /Status site on (http:\/\/\S+?) /.exec(stdout)?.[1];
-      if (!url) return;
-      clearTimeout(timer);
-      resolve({
-        url,
-        stderr: () => stderr,
-        async stop() {
-          child.kill('SIGTERM');
-          const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          const r = await exited;
-          clearTimeout(killer);
-          return r;
-        },
-      });
-    });
-  });
-}
 
 /** `herald run '<text>'` as a separate process, at the same time as others. */
 function runShell(world: CliWorld, text: string): Promise<CliResult & { ms: number }> {
@@ -144,6 +98,7 @@ afterEach(async () => {
   await herald?.stop();
   for (const child of children) child.kill('SIGKILL');
   children.clear();
+  killRunningHeralds();
   await slack?.close();
   await discord?.close();
   world?.cleanup();
@@ -190,7 +145,7 @@ it(`keeps one incident and gapless numbering under ${ROUNDS} rounds of ${PER_SUR
     DISCORD_PUBLIC_KEY: signer.publicKey,
     DISCORD_API_URL: fakeDiscord.apiUrl,
   });
-  const running = await startHerald(w);
+  const running = await startRunningHerald(w);
   herald = running;
   const slackUrl = new URL('slack/events', running.url).href;
   const discordUrl = new URL('discord/interactions', running.url).href;

@@ -1,15 +1,16 @@
-// Issue 7, load: signed Slack slash commands at 50 a second, paced, to a running `herald start` (HTTP mode,
-// previews off, against the local fake Slack). Every one must be acknowledged within Slack's 3 seconds,
-// recorded once (read back from the database with better-sqlite3) and published: the site's deliveries
-// sent, the social outlets' dry runs done, the outbox drained. 1,000 commands (20 s); HERALD_LONG=1: 5,000.
-// HERALD_LOAD_DEBUG=1 also prints the slowest acknowledgement of each second.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { FAKE_SLACK, type FakeSlack, postSigned, slashCommand, startFakeSlack } from '../fakes/slack.js';
-import { bin, type CliResult, type CliWorld, createCliWorld, root } from '../helpers/cli.js';
+import {
+  type CliWorld,
+  createCliWorld,
+  killRunningHeralds,
+  type RunningHerald,
+  root,
+  startRunningHerald,
+} from '../helpers/cli.js';
 
 const long = process.env.HERALD_LONG === '1';
 const COMMANDS = long ? 5_000 : 1_000;
@@ -55,63 +56,6 @@ async function until<T>(
   }
 }
 
-interface RunningHerald {
-  url: string;
-  stderr(): string;
-  /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
-  stop(): Promise<CliResult>;
-}
-
-let child: ChildProcessWithoutNullStreams | undefined;
-
-/** `herald start` as an operator runs it, with no limit on how long it runs (test/helpers/cli.ts has 15 s). */
-function startHerald(world: CliWorld): Promise<RunningHerald> {
-  const proc = spawn(process.execPath, [bin, 'start'], { cwd: world.dir, env: world.env, stdio: 'pipe' });
-  child = proc;
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.setEncoding('utf8');
-  proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (d: string) => {
-    stderr += d;
-  });
-  const exited = new Promise<CliResult>((resolve) =>
-    proc.on('exit', (status) => {
-      if (child === proc) child = undefined;
-      resolve({ status, stdout, stderr });
-    }),
-  );
-  proc.stdin.end('');
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`herald start was not ready in 20 s; stdout: ${stdout}; stderr: ${stderr}`));
-    }, 20_000);
-    void exited.then((r) => {
-      clearTimeout(timer);
-      reject(new Error(`herald start exited (${r.status}) before it was ready: ${r.stderr}`));
-    });
-    proc.stdout.on('data', (d: string) => {
-      // The banner is all we need; the delivery notices after it (thousands of lines) are not kept.
-      if (stdout.length < 100_000) stdout += d;
-      const url = /Status site on (http:\/\/\S+?) /.exec(stdout)?.[1];
-      if (!url) return;
-      clearTimeout(timer);
-      resolve({
-        url,
-        stderr: () => stderr,
-        async stop() {
-          proc.kill('SIGTERM');
-          const killer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-          const r = await exited;
-          clearTimeout(killer);
-          return r;
-        },
-      });
-    });
-  });
-}
-
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 
@@ -120,7 +64,7 @@ let slack: FakeSlack | undefined;
 let herald: RunningHerald | undefined;
 afterEach(async () => {
   await herald?.stop();
-  child?.kill('SIGKILL');
+  killRunningHeralds();
   await slack?.close();
   world?.cleanup();
   herald = undefined;
@@ -148,7 +92,7 @@ it(
       SLACK_SIGNING_SECRET: FAKE_SLACK.signingSecret,
       SLACK_API_URL: fake.apiUrl,
     });
-    const running = await startHerald(w);
+    const running = await startRunningHerald(w);
     herald = running;
     const url = new URL('slack/events', running.url).href;
 

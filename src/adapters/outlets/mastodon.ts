@@ -10,7 +10,6 @@
 // that began with a lost answer, can still double a toot.
 
 import { createRestAPIClient, MastoHttpError, MastoTimeoutError, type mastodon } from 'masto';
-import twitterText from 'twitter-text';
 import type { Delivery } from '../../bot/types.js';
 import type { Logger } from '../../logger.js';
 import { formatSocialText, type Measure, mastodonMeasure } from '../../templates/social.js';

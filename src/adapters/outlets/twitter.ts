@@ -12,7 +12,6 @@ import {
   type TweetV2,
   TwitterApi,
 } from 'twitter-api-v2';
-import twitterText from 'twitter-text';
 import type { TwitterCredentials } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { formatSocialText, type Measure, TWITTER_MEASURE } from '../../templates/social.js';
