@@ -29,6 +29,7 @@ import {
   root,
   startRunningHerald,
 } from '../helpers/cli.js';
+import { until } from '../helpers/wait.js';
 
 const ROUNDS = process.env.HERALD_LONG === '1' ? 10 : 3;
 const PER_SURFACE = 10;
@@ -39,22 +40,6 @@ const ann = { id: 'U0STAFF', name: 'ann' };
 const TROUBLE = /SQLITE_BUSY|database is locked|Sorry: something went wrong/i;
 /** `Recorded post 3.14` (Discord bolds it: `**Recorded post 3.14**`). */
 const RECORDED = /Recorded post (\d+)\.(\d+)/;
-
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-
-async function until<T>(
-  what: string,
-  find: () => T | undefined | null | false,
-  timeoutMs: number,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found) return found;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 const children = new Set<ChildProcessWithoutNullStreams>();
 

@@ -11,6 +11,7 @@ import {
   root,
   startRunningHerald,
 } from '../helpers/cli.js';
+import { sleep, until } from '../helpers/wait.js';
 
 const long = process.env.HERALD_LONG === '1';
 const COMMANDS = long ? 5_000 : 1_000;
@@ -39,22 +40,6 @@ const commandText = (k: number): string => {
   const state = STATES[Math.floor(k / COMPONENTS.length) % STATES.length];
   return `${system} ${service} ${state} "load ${k}"`;
 };
-
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-
-async function until<T>(
-  what: string,
-  find: () => T | undefined | null | false,
-  timeoutMs: number,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found) return found;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
@@ -131,7 +116,7 @@ it(
       for (const r of fake.responses) if (!first.has(r.key)) first.set(r.key, String(r.body.text ?? ''));
       return first;
     };
-    await until('an answer to every command', () => firstAnswers().size >= COMMANDS, 60_000).catch(
+    await until('an answer to every command', () => firstAnswers().size >= COMMANDS, 60_000, 50).catch(
       () => undefined,
     );
     const first = firstAnswers();
@@ -149,7 +134,12 @@ it(
       const unsent = db.prepare<[], { n: number }>(
         "SELECT count(*) AS n FROM deliveries WHERE status <> 'sent'",
       );
-      const drained = await until('the outbox to drain', () => unsent.get()?.n === 0, long ? 300_000 : 60_000)
+      const drained = await until(
+        'the outbox to drain',
+        () => unsent.get()?.n === 0,
+        long ? 300_000 : 60_000,
+        50,
+      )
         .then(() => true)
         .catch(() => false);
       if (drained) drainedMs = performance.now() - start - sendingMs;

@@ -37,6 +37,7 @@ import { FAKE_TOKEN, type FakeMastodon, startFakeMastodon } from '../fakes/masto
 import { FAKE_SLACK, type FakeSlack, postSigned, slashCommand, startFakeSlack } from '../fakes/slack.js';
 import { FAKE_TWITTER_CREDENTIALS, type FakeTwitter, startFakeTwitter } from '../fakes/twitter.js';
 import { createTestHerald, type TestHerald } from '../helpers/herald.js';
+import { sleep, until } from '../helpers/wait.js';
 
 const silent = pino({ level: 'silent' });
 /** The outlets' request timeout in these tests (HERALD_REQUEST_TIMEOUT_MS; 30 s in production). */
@@ -46,8 +47,6 @@ const PAST_BACKOFF_MS = 16 * 60_000;
 const ACK_LIMIT_MS = 3_000;
 const BLUESKY_PASSWORD = 'abcd-efgh-ijkl-mnop';
 const anna: FakeUser = { id: '1500000000000000001', username: 'anna' };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ------------------------------------------------------------------------------------- a fault proxy
 
@@ -406,11 +405,7 @@ async function viaDiscord(
 }
 
 async function waitFor(what: string, done: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
+  await until(what, done, timeoutMs, 5);
 }
 
 /** Two incidents, told in five posts from both chat platforms, interleaved. */
