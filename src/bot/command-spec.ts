@@ -16,11 +16,9 @@ export type SubcommandId =
   | 'retry'
   | 'help';
 
-/**
- * The words that select a subcommand when they come first (so no system may be called one of them);
- * `change` has no keyword: it is the bare `<system> <service> <state>` form.
- */
-export const SUBCOMMANDS: readonly SubcommandId[] = [
+/** Every subcommand, in the order help lists them. */
+export const SUBCOMMAND_ORDER: readonly SubcommandId[] = [
+  'change',
   'update',
   'resolve',
   'maintenance',
@@ -32,6 +30,12 @@ export const SUBCOMMANDS: readonly SubcommandId[] = [
   'retry',
   'help',
 ];
+
+/**
+ * The words that select a subcommand when they come first (so no system may be called one of them);
+ * `change` has no keyword: it is the bare `<system> <service> <state>` form.
+ */
+export const SUBCOMMANDS: readonly SubcommandId[] = SUBCOMMAND_ORDER.filter((id) => id !== 'change');
 
 export type OptionName = 'at' | 'tag' | 'title' | 'start' | 'end' | 'number';
 export type OptionKind = 'time' | 'tags' | 'text' | 'number';
@@ -250,21 +254,6 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
     examples: ['/status help', '/status help maintenance', '/status help times'],
   },
 };
-
-/** Every subcommand, in the order help lists them. */
-export const SUBCOMMAND_ORDER: readonly SubcommandId[] = [
-  'change',
-  'update',
-  'resolve',
-  'maintenance',
-  'notice',
-  'edit',
-  'retract',
-  'list',
-  'deliveries',
-  'retry',
-  'help',
-];
 
 /** The words accepted for each state, canonical word first. */
 export const STATE_WORDS: Readonly<Record<ComponentState, readonly string[]>> = {

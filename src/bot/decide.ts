@@ -102,6 +102,12 @@ function requireActive(incident: Incident): Result<Incident> {
   );
 }
 
+/** The incident a command names, if it is still open (or scheduled, or in progress). */
+function openIncident(r: IncidentRef, view: StateView): Result<Incident> {
+  const found = resolveIncident(r, view);
+  return found.ok ? requireActive(found.value) : found;
+}
+
 function nextNumber(incident: Incident, given: number | null): Result<number> {
   if (given === null) return accept(incident.lastNumber + 1);
   if (given <= incident.lastNumber) {
@@ -323,9 +329,7 @@ function decideUpdate(
   view: StateView,
   ctx: DecideContext,
 ): Result<Decision> {
-  const found = resolveIncident(cmd.incident, view);
-  if (!found.ok) return found;
-  const active = requireActive(found.value);
+  const active = openIncident(cmd.incident, view);
   if (!active.ok) return active;
   const incident = active.value;
   const number = nextNumber(incident, cmd.number);
@@ -359,9 +363,7 @@ function decideResolve(
   view: StateView,
   ctx: DecideContext,
 ): Result<Decision> {
-  const found = resolveIncident(cmd.incident, view);
-  if (!found.ok) return found;
-  const active = requireActive(found.value);
+  const active = openIncident(cmd.incident, view);
   if (!active.ok) return active;
   const incident = active.value;
   const { settings } = ctx;
