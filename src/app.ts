@@ -19,9 +19,10 @@ import {
 import type { Store } from './bot/ports.js';
 import type { Delivery } from './bot/types.js';
 import type { Config } from './config.js';
+import { checkHealth, type HealthReport } from './health.js';
 import type { Logger } from './logger.js';
+import { createMetrics, type HeraldMetrics } from './metrics.js';
 import { createPublisher, type Publisher } from './publisher.js';
-import type { Health } from './server.js';
 import { openStore } from './store/sqlite-store.js';
 import { createPostRenderer } from './templates/post.js';
 import { BLUESKY_MEASURE, mastodonMeasure, TWITTER_MEASURE } from './templates/social.js';
@@ -42,7 +43,10 @@ export interface Herald {
   preview(input: CommandInput, ttlMs: number): Outcome;
   confirm(action: PreviewAction): Outcome;
   cancel(action: PreviewAction): Outcome;
-  health(): Health;
+  /** GET /healthz: the database, the oldest pending delivery, the site (src/health.ts). */
+  health(): HealthReport;
+  /** GET /metrics: commands, refusals, deliveries and latencies, for Prometheus (src/metrics.ts). */
+  metrics: HeraldMetrics;
   /** Listens to what becomes of each delivery; returns the function that stops listening. */
   onDelivery(listener: (event: DeliveryNotice) => void): () => void;
   /** The core settings in force: the configured ones, with the chat announcement outlets added. */
@@ -171,6 +175,7 @@ export async function createChatAdapters(
     site: config.site,
     log,
     clock,
+    metrics: herald.metrics,
   };
   if (config.slack) {
     const { createSlackAdapter } = await import('./adapters/chat/slack.js');
@@ -249,17 +254,28 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     return renderCached(asOf, incident);
   };
   const listeners = new Set<(event: DeliveryNotice) => void>();
+  const outlets = [
+    site,
+    ...createSocialOutlets(config, log, clock).filter((o) => config.core.outlets.includes(o.name)),
+    ...announcers,
+  ];
+  const pendingDeliveries = () => store.deliveries({ status: 'pending' });
+  const metrics = createMetrics({
+    outlets: outlets.map((o) => o.name),
+    pendingByOutlet() {
+      const counts = new Map<string, number>();
+      for (const d of pendingDeliveries()) counts.set(d.outlet, (counts.get(d.outlet) ?? 0) + 1);
+      return counts;
+    },
+  });
   const publisher = createPublisher({
     outbox: store.outbox,
-    outlets: [
-      site,
-      ...createSocialOutlets(config, log, clock).filter((o) => config.core.outlets.includes(o.name)),
-      ...announcers,
-    ],
+    outlets,
     render,
     clock,
     log,
     onResult(event) {
+      metrics.delivery(event, clock.now());
       const post = store.postById(event.delivery.postId);
       if (post) for (const listener of listeners) listener({ ...event, post });
     },
@@ -267,6 +283,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
 
   /** Logs what became of a command, and wakes the publisher when something was recorded. */
   const logged = (input: Pick<CommandInput, 'actor'>, outcome: Outcome): Outcome => {
+    metrics.command(input.actor.platform, outcome);
     if (outcome.kind === 'refused') {
       log.info(
         { platform: input.actor.platform, actor: input.actor.id, code: outcome.code },
@@ -296,17 +313,19 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     handle: (input) => logged(input, commands.handle(input)),
     preview: (input, ttlMs) => logged(input, commands.preview(input, ttlMs)),
     confirm: (action) => logged(action, commands.confirm(action)),
-    cancel: (action) => commands.cancel(action),
-    health() {
-      const pending = store.outbox.due(Number.MAX_SAFE_INTEGER, { limit: 1 });
-      return {
-        ok: true,
-        database: 'ok',
-        oldestPendingDeliveryAt: pending[0] ? new Date(pending[0].createdAt).toISOString() : null,
-        siteWrittenAt:
-          site.lastWrittenAt() === null ? null : new Date(site.lastWrittenAt() ?? 0).toISOString(),
-      };
+    cancel(action) {
+      const outcome = commands.cancel(action);
+      metrics.command(action.actor.platform, outcome);
+      return outcome;
     },
+    health: () =>
+      checkHealth({
+        pending: pendingDeliveries,
+        siteWrittenAt: () => site.lastWrittenAt(),
+        now: () => clock.now(),
+        stuckSeconds: config.health.stuckSeconds,
+      }),
+    metrics,
     onDelivery(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

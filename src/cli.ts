@@ -175,6 +175,7 @@ async function listenOrExit(
   const app = createHttpApp({
     publicDir: config.paths.publicDir,
     health: () => herald.health(),
+    metrics: herald.metrics,
     log,
     routes,
   });

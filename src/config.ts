@@ -117,6 +117,16 @@ const envSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.coerce.number().int().min(100).max(600_000).default(30_000),
   ),
+  /** GET /healthz answers 503 once the oldest pending delivery has waited longer than this. */
+  HERALD_HEALTH_STUCK_SECONDS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(900),
+  ),
   TWITTER_API_KEY: secret,
   TWITTER_API_SECRET: secret,
   TWITTER_ACCESS_TOKEN: secret,
@@ -203,6 +213,8 @@ export interface Config {
   http: { host: string; port: number };
   /** The longest one request of an outlet (social networks, chat announcements) may take. */
   requestTimeoutMs: number;
+  /** GET /healthz: how long the oldest pending delivery may wait before Herald reports itself unhealthy. */
+  health: { stuckSeconds: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -416,6 +428,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       },
       http: { host: e.HERALD_HOST, port: e.HERALD_PORT },
       requestTimeoutMs: e.HERALD_REQUEST_TIMEOUT_MS,
+      health: { stuckSeconds: e.HERALD_HEALTH_STUCK_SECONDS },
       social: socialConfig(e),
       slack: e.SLACK_BOT_TOKEN
         ? {

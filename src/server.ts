@@ -1,6 +1,6 @@
-// One HTTP server: the status site (static files from the public folder), GET /healthz, and — mounted by the
-// chat adapters — the Slack and Discord endpoints. express.static (send) gives content types, ETag,
-// Last-Modified and conditional GETs, and refuses paths that leave the folder.
+// One HTTP server: the status site (static files from the public folder), GET /healthz, GET /metrics, and —
+// mounted by the chat adapters — the Slack and Discord endpoints. express.static (send) gives content
+// types, ETag, Last-Modified and conditional GETs, and refuses paths that leave the folder.
 
 import fs from 'node:fs';
 import type http from 'node:http';
@@ -16,6 +16,8 @@ export interface Health {
 export interface HttpServerOptions {
   publicDir: string;
   health: () => Health;
+  /** GET /metrics (Prometheus text format); without it, /metrics is not served. */
+  metrics?: { contentType: string; render(): Promise<string> };
   log: Logger;
   /** Routers mounted before the site (Slack events, Discord interactions). */
   routes?: Array<{ path: string; router: Router | express.RequestHandler }>;
@@ -57,6 +59,18 @@ export function createHttpApp(options: HttpServerOptions): Express {
       .set('Cache-Control', 'no-store')
       .json(health);
   });
+  const metrics = options.metrics;
+  if (metrics) {
+    app.get('/metrics', async (_req, res) => {
+      try {
+        const text = await metrics.render();
+        res.status(200).set('Cache-Control', 'no-store').type(metrics.contentType).send(text);
+      } catch (error) {
+        options.log.error({ err: error }, 'collecting metrics failed');
+        res.status(500).type('text').send('collecting metrics failed\n');
+      }
+    });
+  }
   for (const route of options.routes ?? []) app.use(route.path, route.router);
   app.use(
     express.static(options.publicDir, {

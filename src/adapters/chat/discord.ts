@@ -30,6 +30,7 @@ import type { Clock, CommandInput, Outcome } from '../../bot/handle-command.js';
 import type { Actor } from '../../bot/types.js';
 import type { ChatConfig, DiscordConfig, SiteConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import type { ChatMetrics } from '../../metrics.js';
 import type { ChatCore, DeliveryNotice } from './chat-core.js';
 import { commandText, STATUS_COMMAND } from './discord-commands.js';
 import { discordErrorFields, loggableError } from './discord-errors.js';
@@ -63,6 +64,8 @@ export interface DiscordAdapterOptions {
   site: SiteConfig;
   log: Logger;
   clock: Clock;
+  /** Told how long each /status took to acknowledge. */
+  metrics?: ChatMetrics;
 }
 
 export interface DiscordAdapter {
@@ -257,12 +260,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   // ------------------------------------------------------------------------------------------ commands
 
   async function onCommand(i: APIChatInputApplicationCommandInteraction, respond: Respond): Promise<void> {
+    // Reached in the same turn as the interaction arrived (its signature checked, over HTTP).
+    const receivedAt = performance.now();
     const fresh = firstTime(i.id);
     try {
       await respond({
         type: InteractionResponseType.DeferredChannelMessageWithSource,
         data: { flags: MessageFlags.Ephemeral },
       });
+      options.metrics?.acknowledged('discord', (performance.now() - receivedAt) / 1000);
     } catch (error) {
       // Not acknowledged: Discord tells the person it failed. Nothing is recorded that they could not see.
       if (isAlreadyAcknowledged(error))

@@ -19,6 +19,7 @@ import type { Clock, Outcome } from '../../bot/handle-command.js';
 import type { Actor } from '../../bot/types.js';
 import type { ChatConfig, SiteConfig, SlackConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import type { ChatMetrics } from '../../metrics.js';
 import type { ChatCore } from './chat-core.js';
 import { type Answer, type Answers, createAnswer, createAnswers } from './slack-answers.js';
 import {
@@ -50,6 +51,8 @@ export interface SlackAdapterOptions {
   clock: Clock;
   /** The slash command, as in the app's manifest. */
   command?: string;
+  /** Told how long each slash command took to acknowledge. */
+  metrics?: ChatMetrics;
 }
 
 export interface SlackAdapter {
@@ -118,12 +121,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     retryConfig: { retries: 1, factor: 1, minTimeout: 300, maxTimeout: 300 },
     timeout: 10_000,
   };
+  // Bolt puts these into each request's context: when the receiver had it, for the acknowledgement's latency.
+  const received = () => ({ receivedAt: performance.now() });
   const receiver = socket
     ? new SocketModeReceiver({
         appToken: config.appToken ?? '',
         logger,
         // Its own client options: reconnecting (apps.connections.open) keeps the library's long retries.
         installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } },
+        customPropertiesExtractor: received,
       })
     : new ExpressReceiver({
         signingSecret: config.signingSecret ?? '',
@@ -131,6 +137,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         logger,
         processBeforeResponse: false,
         bodyLimit: SLACK_BODY_LIMIT,
+        customPropertiesExtractor: received,
       });
   const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true });
   const ctx: BlockContext = { settings, site, dryOutlets: core.dryOutlets };
@@ -202,6 +209,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   app.command(options.command ?? SLACK_COMMAND, async ({ command, ack, respond, context }) => {
     await ack();
+    if (typeof context.receivedAt === 'number')
+      options.metrics?.acknowledged('slack', (performance.now() - context.receivedAt) / 1000);
     const answer = answerFor(respond, false);
     const where = { user: command.user_id, channel: command.channel_id, trigger: command.trigger_id };
     await guarded(where, answer, async () => {
