@@ -18,7 +18,7 @@ import {
   renderNotFoundHtml,
   SITE_ASSETS,
 } from '../../templates/html.js';
-import { createPostRenderer, incidentPath, type RenderedPost } from '../../templates/post.js';
+import { createPostRenderer, incidentPath, type RenderedPost, renderPost } from '../../templates/post.js';
 import { buildIncidentView, buildIndexView } from '../../templates/site-view.js';
 import type { DeliveryResult, Outlet } from './outlet.js';
 
@@ -96,8 +96,14 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     });
   }
 
-  function writeIncident(incident: Incident, now: number, written: string[]) {
-    const posts = store.postsOf(incident.id).map((p) => render(p, incident));
+  /**
+   * `cached: false` for a rebuild: every post is rendered once there, and filling the cache with them would
+   * only push its useful entries (the active incidents') out and leave the old heap full of evicted ones.
+   */
+  function writeIncident(incident: Incident, now: number, written: string[], cached = true) {
+    const posts = store
+      .postsOf(incident.id)
+      .map((p) => (cached ? render(p, incident) : renderPost(p, incident, ctx)));
     write(
       incidentPath(incident.id),
       renderIncidentHtml(buildIncidentView({ site, settings, now, incident, posts })),
@@ -136,12 +142,12 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     write('404.html', renderNotFoundHtml(site), written);
   }
 
-  function publishIncidents(ids: Iterable<number>): string[] {
+  function publishIncidents(ids: Iterable<number>, cached = true): string[] {
     const now = clock.now();
     const written: string[] = [];
     for (const id of new Set(ids)) {
       const incident = store.incident(id);
-      if (incident) writeIncident(incident, now, written);
+      if (incident) writeIncident(incident, now, written, cached);
     }
     if (!fs.existsSync(path.join(publicDir, 'style.css'))) writeAssets(written);
     writeShared(now, written);
@@ -153,7 +159,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     name: 'site',
     threaded: false,
     external: false,
-    publishIncidents,
+    publishIncidents: (ids) => publishIncidents(ids),
     async rebuildInBackground({ batch = 200, signal } = {}) {
       removeLeftovers(publicDir);
       const written: string[] = [];
@@ -166,7 +172,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
         const now = clock.now();
         for (const id of ids.slice(i, i + batch)) {
           const incident = store.incident(id);
-          if (incident) writeIncident(incident, now, written);
+          if (incident) writeIncident(incident, now, written, false);
         }
       }
       writeShared(clock.now(), written);
@@ -177,7 +183,13 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
       removeLeftovers(publicDir);
       const written: string[] = [];
       writeAssets(written);
-      return [...written, ...publishIncidents(store.incidents().map((i) => i.id))];
+      return [
+        ...written,
+        ...publishIncidents(
+          store.incidents().map((i) => i.id),
+          false,
+        ),
+      ];
     },
     lastWrittenAt: () => lastWritten,
     async deliver(items): Promise<DeliveryResult[]> {
