@@ -259,7 +259,9 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     ...createSocialOutlets(config, log, clock).filter((o) => config.core.outlets.includes(o.name)),
     ...announcers,
   ];
-  const pendingDeliveries = () => store.deliveries({ status: 'pending' });
+  // Every pending delivery, through the outbox's index on (status, next_attempt_at): a scrape or a health
+  // check reads the few pending rows, not the whole history of deliveries.
+  const pendingDeliveries = () => store.outbox.due(Number.MAX_SAFE_INTEGER);
   const metrics = createMetrics({
     outlets: outlets.map((o) => o.name),
     pendingByOutlet() {
