@@ -37,6 +37,8 @@ Usage:
                                   register /status with Discord (globally, or in one guild at once)
   herald demo [--dir DIR] [--no-serve]
                                   a fresh folder (default ./demo) with the reference blog's story, then serve it
+  herald doctor                   check the configuration, each platform's credentials, the database and
+                                  the folders; says how to fix each problem (exit 1: a check failed)
   herald help [topic]             the command grammar
 
 Exit codes: 0 success, 1 refused (the reason on standard error), 2 configuration error, 3 unexpected failure.
@@ -436,6 +438,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return await discordCommand(rest, io);
       case 'slack':
         return await slackCommand(rest, io);
+      case 'doctor':
+        return await (await import('./doctor/doctor.js')).runDoctor(io);
       case 'help':
       case undefined: {
         if (command === 'help' && rest.length) return await runOne([`help ${rest.join(' ')}`], io);

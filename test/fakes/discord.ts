@@ -3,7 +3,8 @@
 // ACKed, and dispatches of the test's choosing (INTERACTION_CREATE). REST: interaction callbacks (204 with no
 // content type; a second callback for one interaction is refused with 40060, as Discord does), edits of the
 // original answer (refused before the callback), follow-ups, command registration (PUT, echoed with ids),
-// channel messages (bot token checked, 2000 characters, `enforce_nonce`), threads started from messages, and
+// channel messages (bot token checked, 2000 characters, `enforce_nonce`), threads started from messages, the
+// bot's user and application (GET /users/@me, /applications/@me, for `herald doctor`), and
 // faults to inject: a 429 with Discord's headers, or any error status. Also: signed HTTP interactions, and
 // interaction payloads shaped as Discord sends them.
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
@@ -98,6 +99,8 @@ const error = (status: number, code: number, message: string): Reply => json(sta
 
 const ROUTES: Array<[method: string, pattern: RegExp, route: string]> = [
   ['GET', /^\/gateway\/bot$/, 'GET /gateway/bot'],
+  ['GET', /^\/users\/@me$/, 'GET /users/@me'],
+  ['GET', /^\/applications\/@me$/, 'GET /applications/@me'],
   ['POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/, 'POST /interactions/:id/:token/callback'],
   [
     'PATCH',
@@ -117,7 +120,13 @@ const ROUTES: Array<[method: string, pattern: RegExp, route: string]> = [
 ];
 
 export async function startFakeDiscord(
-  options: { token?: string; applicationId?: string; heartbeatIntervalMs?: number } = {},
+  options: {
+    token?: string;
+    applicationId?: string;
+    heartbeatIntervalMs?: number;
+    /** The application's public key, as GET /applications/@me answers it (`verify_key`). */
+    publicKey?: string;
+  } = {},
 ): Promise<FakeDiscord> {
   const token = options.token ?? FAKE_DISCORD_TOKEN;
   const applicationId = options.applicationId ?? FAKE_APPLICATION_ID;
@@ -207,6 +216,17 @@ export async function startFakeDiscord(
           url: gatewayUrl,
           shards: 1,
           session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+        });
+      case 'GET /users/@me':
+        if (!isBot(auth)) return error(401, 0, '401: Unauthorized');
+        return json(200, { ...FAKE_BOT_USER, global_name: null, avatar: null });
+      case 'GET /applications/@me':
+        if (!isBot(auth)) return error(401, 0, '401: Unauthorized');
+        return json(200, {
+          id: applicationId,
+          name: 'Herald',
+          verify_key: options.publicKey ?? '',
+          bot: { ...FAKE_BOT_USER },
         });
       case 'POST /interactions/:id/:token/callback': {
         const [id = '', tok = ''] = params;

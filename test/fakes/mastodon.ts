@@ -1,5 +1,6 @@
 // A local Mastodon instance on 127.0.0.1, as much of one as Herald's outlet meets: the instance's limits
-// (GET /api/v2/instance, and /api/v1/instance for older servers) and posting (POST /api/v1/statuses) with
+// (GET /api/v2/instance, and /api/v1/instance for older servers), the token's account (GET
+// /api/v1/accounts/verify_credentials, for `herald doctor`) and posting (POST /api/v1/statuses) with
 // Mastodon's bearer tokens, its length rule, its error bodies and its Idempotency-Key. Faults on demand:
 // an error status, a rate limit, a hang, refused connections and a status made whose answer is lost.
 import http from 'node:http';
@@ -273,6 +274,11 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
         : json(res, 200, instance(2));
     }
     if (req.method === 'GET' && path === '/api/v1/instance') return json(res, 200, instance(1));
+    if (req.method === 'GET' && path === '/api/v1/accounts/verify_credentials') {
+      const account = bearer(req);
+      if (!account) return json(res, 401, { error: 'The access token is invalid' });
+      return json(res, 200, { id: '1', username: account, acct: account, url: `${base}/@${account}` });
+    }
     if (isStatuses) return postStatus(req, res, raw, f?.kind === 'lose-response');
     return json(res, 404, { error: 'Record not found' });
   }

@@ -1,5 +1,5 @@
 // Runs the real `herald` command (bin/herald.js, the compiled CLI) in a folder of its own.
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, execFile, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './core.js';
@@ -18,6 +18,8 @@ export interface CliWorld {
   env: NodeJS.ProcessEnv;
   database: string;
   run(args: string[], options?: { input?: string }): CliResult;
+  /** `run` without blocking this process: for a command that talks to fakes served by the test itself. */
+  runAsync(args: string[], options?: { env?: NodeJS.ProcessEnv }): Promise<CliResult>;
   /**
    * Starts `herald start` with piped standard input. `whenReady` is called once standard output satisfies
    * `ready`, with the site's URL read from the banner; Herald gets SIGTERM after it. Resolves at exit.
@@ -64,6 +66,19 @@ export function createCliWorld(options: { config?: string } = {}): CliWorld {
         timeout: 20_000,
       });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+    runAsync(args, runOptions = {}) {
+      return new Promise((resolve) => {
+        execFile(
+          process.execPath,
+          [bin, ...args],
+          { cwd: dir, env: { ...env, ...runOptions.env }, encoding: 'utf8', timeout: 20_000 },
+          (error, stdout, stderr) => {
+            const code = (error as { code?: unknown } | null)?.code;
+            resolve({ status: error ? (typeof code === 'number' ? code : null) : 0, stdout, stderr });
+          },
+        );
+      });
     },
     start(input, startOptions = {}) {
       const ready = startOptions.ready ?? (() => true);

@@ -169,10 +169,8 @@ function replyTo(thread: OutboundItem['thread']): AppBskyFeedPost.ReplyRef | nul
   return parent && root ? { root, parent } : null;
 }
 
-export function createBlueskyOutlet(options: BlueskyOutletOptions): Outlet {
-  const { identifier, appPassword, log } = options;
-  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const now = options.now ?? Date.now;
+/** The agent the outlet posts with, and `herald doctor` logs in with: each request bounded by `timeoutMs`. */
+export function createBlueskyAgent(serviceUrl: string, timeoutMs: number): AtpAgent {
   const timedFetch: typeof fetch = (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     return fetch(input, {
@@ -180,7 +178,14 @@ export function createBlueskyOutlet(options: BlueskyOutletOptions): Outlet {
       signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
     });
   };
-  const agent = new AtpAgent({ service: options.serviceUrl, fetch: timedFetch });
+  return new AtpAgent({ service: serviceUrl, fetch: timedFetch });
+}
+
+export function createBlueskyOutlet(options: BlueskyOutletOptions): Outlet {
+  const { identifier, appPassword, log } = options;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const now = options.now ?? Date.now;
+  const agent = createBlueskyAgent(options.serviceUrl, timeoutMs);
   let login: Promise<string> | null = null;
 
   /** The account's DID, logging in first when there is no session (or it could not be refreshed). */

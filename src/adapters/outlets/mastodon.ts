@@ -124,11 +124,20 @@ const resultOf = (id: number, failure: Failure): DeliveryResult =>
       }
     : { id, ok: false, retry: false, error: failure.error };
 
+/** The client the outlet posts with, and `herald doctor` checks the token with. */
+export function createMastodonClient(
+  url: string,
+  accessToken: string,
+  timeoutMs: number,
+): mastodon.rest.Client {
+  // masto logs to the console on its own; Herald logs what matters itself, and never the token.
+  return createRestAPIClient({ url, accessToken, timeout: timeoutMs, log: 'error' });
+}
+
 export function createMastodonOutlet(options: MastodonOutletOptions): Outlet {
   const { url, accessToken, log } = options;
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // masto logs to the console on its own; Herald logs what matters itself, and never the token.
-  const client = createRestAPIClient({ url, accessToken, timeout: timeoutMs, log: 'error' });
+  const client = createMastodonClient(url, accessToken, timeoutMs);
   let limits: Promise<MastodonLimits> | null = null;
 
   /** v2 since Mastodon 4.0; v1 before it; Mastodon's defaults when neither says. */

@@ -33,7 +33,8 @@ const TRANSIENT = new Set([
   'team_added_to_org',
 ]);
 
-const HINTS: Record<string, string> = {
+/** What to do about Slack's refusals, by Slack's error code (`herald doctor` gives the same advice). */
+export const SLACK_ERROR_HINTS: Record<string, string> = {
   not_in_channel: 'invite the bot to the channel (/invite @Herald)',
   channel_not_found: 'check SLACK_ANNOUNCE_CHANNEL (a channel id, C…) and that the bot can see it',
   is_archived: 'the announcement channel is archived',
@@ -107,7 +108,7 @@ export function createSlackAnnounceOutlet(options: SlackAnnounceOptions): Outlet
       case webApi.ErrorCode.PlatformError: {
         const reason = coded.data?.error ?? 'unknown_error';
         if (TRANSIENT.has(reason)) return retry(`Slack API: ${reason}`, true);
-        const hint = HINTS[reason];
+        const hint = SLACK_ERROR_HINTS[reason];
         return {
           result: {
             id,

@@ -11,6 +11,7 @@ import {
   type ITwitterApiClientPlugin,
   type TweetV2,
   TwitterApi,
+  type TwitterApiReadWrite,
 } from 'twitter-api-v2';
 import type { TwitterCredentials } from '../../config.js';
 import type { Logger } from '../../logger.js';
@@ -121,7 +122,7 @@ function resetOf(error: ApiResponseError): number | undefined {
  * The socket's error under an ApiRequestError. twitter-api-v2 1.29 documents it as `requestError`, but its
  * constructor stores it as `error`, so the getter answers undefined: both are read.
  */
-function causeOf(error: ApiRequestError): NodeJS.ErrnoException | undefined {
+export function causeOf(error: ApiRequestError): NodeJS.ErrnoException | undefined {
   const options = (error as unknown as { _options?: { error?: unknown } })._options;
   const cause: unknown = error.requestError ?? options?.error;
   return cause instanceof Error ? cause : undefined;
@@ -178,18 +179,27 @@ function classify(item: OutboundItem, error: unknown, posting: boolean, timeoutM
   return retry(`X API call failed: ${error instanceof Error ? error.message : String(error)}`, false);
 }
 
-export function createTwitterOutlet(options: TwitterOutletOptions): Outlet {
-  const { credentials, log } = options;
-  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const apiUrl = options.apiUrl || DEFAULT_TWITTER_API_URL;
-  if (!credentials) return createDryRunOutlet({ name: 'twitter', measure: tweetMeasure, log });
-  const client = new TwitterApi(
+/** The client the outlet posts with, and `herald doctor` checks the credentials with. */
+export function createTwitterClient(
+  apiUrl: string,
+  credentials: TwitterCredentials,
+  timeoutMs: number,
+): TwitterApiReadWrite {
+  return new TwitterApi(
     { ...credentials },
     {
       plugins: [twitterRequestPlugin(apiUrl, timeoutMs)],
       ...(apiUrl.startsWith('http:') ? { httpAgent: new http.Agent() } : {}),
     },
   ).readWrite;
+}
+
+export function createTwitterOutlet(options: TwitterOutletOptions): Outlet {
+  const { credentials, log } = options;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const apiUrl = options.apiUrl || DEFAULT_TWITTER_API_URL;
+  if (!credentials) return createDryRunOutlet({ name: 'twitter', measure: tweetMeasure, log });
+  const client = createTwitterClient(apiUrl, credentials, timeoutMs);
   let me: Promise<string> | null = null;
   /**
    * Per delivery, how many of its attempts are known not to have reached X (all in this process): while
