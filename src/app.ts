@@ -21,7 +21,7 @@ import type { Delivery } from './bot/types.js';
 import type { Config } from './config.js';
 import { checkHealth, type HealthReport } from './health.js';
 import type { Logger } from './logger.js';
-import { createMetrics, type HeraldMetrics } from './metrics.js';
+import { createMetrics, type HeraldMetrics, type PendingSummary } from './metrics.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import { openStore } from './store/sqlite-store.js';
 import { createPostRenderer } from './templates/post.js';
@@ -265,9 +265,17 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
   const metrics = createMetrics({
     outlets: outlets.map((o) => o.name),
     pendingByOutlet() {
-      const counts = new Map<string, number>();
-      for (const d of pendingDeliveries()) counts.set(d.outlet, (counts.get(d.outlet) ?? 0) + 1);
-      return counts;
+      const now = clock.now();
+      const byOutlet = new Map<string, PendingSummary>();
+      for (const d of pendingDeliveries()) {
+        const waited = Math.max(0, (now - d.createdAt) / 1000);
+        const p = byOutlet.get(d.outlet);
+        byOutlet.set(d.outlet, {
+          count: (p?.count ?? 0) + 1,
+          oldestSeconds: Math.max(p?.oldestSeconds ?? 0, waited),
+        });
+      }
+      return byOutlet;
     },
   });
   const publisher = createPublisher({

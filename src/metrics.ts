@@ -25,11 +25,17 @@ export interface HeraldMetrics extends ChatMetrics {
   delivery(event: DeliveryEvent, now: number): void;
 }
 
+/** An outlet's pending deliveries: how many, and how long the oldest has waited (Herald's clock). */
+export interface PendingSummary {
+  count: number;
+  oldestSeconds: number;
+}
+
 export interface MetricsOptions {
   /** The outlets Herald delivers to: each has its series from the start, at zero. */
   outlets: readonly string[];
   /** Pending deliveries by outlet, read from the outbox at each scrape; throws if the database does not answer. */
-  pendingByOutlet: () => ReadonlyMap<string, number>;
+  pendingByOutlet: () => ReadonlyMap<string, PendingSummary>;
 }
 
 /** Slack and Discord want an acknowledgement within 3 s: the buckets are finest below that. */
@@ -70,6 +76,11 @@ export function createMetrics(options: MetricsOptions): HeraldMetrics {
     labelNames: ['outlet', 'result'] as const,
     registers,
   });
+  // Both gauges come from one read of the outbox at scrape, made by the first (prom-client collects in the
+  // order of registration). A database that does not answer leaves them empty rather than at zero;
+  // GET /healthz says why.
+  let pending: ReadonlyMap<string, PendingSummary> | null = null;
+  const outletsOf = (p: ReadonlyMap<string, PendingSummary>) => new Set([...options.outlets, ...p.keys()]);
   new Gauge({
     name: 'herald_deliveries_pending',
     help: 'Deliveries waiting to be sent (queued or retrying), by outlet, read from the outbox at scrape.',
@@ -77,16 +88,24 @@ export function createMetrics(options: MetricsOptions): HeraldMetrics {
     registers,
     collect() {
       this.reset();
-      // A database that does not answer leaves the gauge empty; GET /healthz says why.
-      let pending: ReadonlyMap<string, number>;
       try {
         pending = options.pendingByOutlet();
       } catch {
+        pending = null;
         return;
       }
-      for (const outlet of new Set([...options.outlets, ...pending.keys()])) {
-        this.set({ outlet }, pending.get(outlet) ?? 0);
-      }
+      for (const outlet of outletsOf(pending)) this.set({ outlet }, pending.get(outlet)?.count ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'herald_deliveries_oldest_pending_seconds',
+    help: "How long the oldest pending delivery has waited since its command was recorded, by outlet (Herald's clock); 0 when none.",
+    labelNames: ['outlet'] as const,
+    registers,
+    collect() {
+      this.reset();
+      if (!pending) return;
+      for (const outlet of outletsOf(pending)) this.set({ outlet }, pending.get(outlet)?.oldestSeconds ?? 0);
     },
   });
   const ack = new Histogram({

@@ -81,7 +81,10 @@ describe('GET /healthz', () => {
       `delivery ${stuck[0]?.id} to mastodon has waited 301 s, longer than 300 s`,
     ]);
     // Prometheus sees the same from its side.
-    expect(sampleValue(await w.metrics(), 'herald_deliveries_pending', { outlet: 'mastodon' })).toBe(1);
+    const m = await w.metrics();
+    expect(sampleValue(m, 'herald_deliveries_pending', { outlet: 'mastodon' })).toBe(1);
+    expect(sampleValue(m, 'herald_deliveries_oldest_pending_seconds', { outlet: 'mastodon' })).toBe(301);
+    expect(sampleValue(m, 'herald_deliveries_oldest_pending_seconds', { outlet: 'site' })).toBe(0);
 
     // Still failing later: still unhealthy.
     w.setNow(t0 + 10 * MINUTE);
@@ -116,9 +119,10 @@ describe('GET /healthz', () => {
       oldestPendingDelivery: null,
       problems: ['the database does not answer: The database connection is not open'],
     });
-    // The pending gauge cannot be read, and is left out rather than reported as zero.
+    // The pending gauges cannot be read, and are left out rather than reported as zero.
     const m = await world.metrics();
     expect(m.find((f) => f.name === 'herald_deliveries_pending')?.samples).toEqual([]);
+    expect(m.find((f) => f.name === 'herald_deliveries_oldest_pending_seconds')?.samples).toEqual([]);
     expect(m.find((f) => f.name === 'herald_commands')).toBeDefined();
   });
 });

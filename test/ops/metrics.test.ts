@@ -61,6 +61,7 @@ describe('GET /metrics', () => {
           'herald_refusals',
           'herald_deliveries',
           'herald_deliveries_pending',
+          'herald_deliveries_oldest_pending_seconds',
           'herald_ack_seconds',
           'herald_command_to_published_seconds',
         ].map((n) => [n, families.get(n)?.type]),
@@ -70,6 +71,7 @@ describe('GET /metrics', () => {
       herald_refusals: 'counter',
       herald_deliveries: 'counter',
       herald_deliveries_pending: 'gauge',
+      herald_deliveries_oldest_pending_seconds: 'gauge',
       herald_ack_seconds: 'histogram',
       herald_command_to_published_seconds: 'histogram',
     });
@@ -81,6 +83,7 @@ describe('GET /metrics', () => {
     const m = [...families.values()];
     for (const outlet of OUTLETS) {
       expect(sampleValue(m, 'herald_deliveries_pending', { outlet })).toBe(0);
+      expect(sampleValue(m, 'herald_deliveries_oldest_pending_seconds', { outlet })).toBe(0);
       for (const result of ['sent', 'retrying', 'failed']) {
         expect(
           families

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
+import type { HealthReport } from '../../src/health.js';
 import { FAKE_SLACK, type FakeSlack, postSigned, slashCommand, startFakeSlack } from '../fakes/slack.js';
 import {
   type CliWorld,
@@ -70,7 +71,7 @@ it('herald start serves /healthz and /metrics, and counts a signed Slack command
   expect(sampleValue(metrics, 'herald_deliveries_pending', { outlet: 'site' })).toBe(0);
   expect(metrics.some((f) => f.name === 'process_resident_memory_bytes')).toBe(true);
 
-  const after = await (await fetch(new URL('healthz', base))).json();
+  const after = (await (await fetch(new URL('healthz', base))).json()) as HealthReport;
   expect(after).toMatchObject({ ok: true, pendingDeliveries: 0 });
   expect(typeof after.siteWrittenAt).toBe('string');
 });
