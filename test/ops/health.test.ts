@@ -2,6 +2,7 @@
 // a delivery has waited longer than HERALD_HEALTH_STUCK_SECONDS (the fake Mastodon answering 503, the test
 // clock moved on), and 200 again once it is delivered; 503 with the database's own error when the database
 // does not answer. No real waiting: Herald's clock is the test's.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -34,6 +35,12 @@ describe('GET /healthz', () => {
       stuckAfterSeconds: 900,
       siteWrittenAt: null,
     });
+  });
+
+  it('has every field it reports documented in docs/monitoring.md', async () => {
+    world = await startOpsWorld();
+    const doc = fs.readFileSync(path.join(root, 'docs', 'monitoring.md'), 'utf8');
+    for (const field of Object.keys((await world.health()).body)) expect(doc).toContain(`| \`${field}\` |`);
   });
 
   it('turns 503 when a delivery has waited longer than HERALD_HEALTH_STUCK_SECONDS, and 200 once it is delivered', async () => {

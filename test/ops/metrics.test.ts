@@ -2,7 +2,10 @@
 // prometheus_client): its families and types, and its counters and histograms moving as commands come in
 // from the shell, signed Slack requests and signed Discord interactions, and as deliveries are sent,
 // retried (the fake Mastodon answering 503) and given up (422).
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { root } from '../helpers/cli.js';
 import { ops } from '../helpers/core.js';
 import { createTestHerald } from '../helpers/herald.js';
 import {
@@ -200,6 +203,16 @@ describe('GET /metrics', () => {
       expect(commands(theirs, 'shell', 'recorded')).toBe(2);
     } finally {
       await other.close();
+    }
+  });
+
+  it("names every one of Herald's metrics in docs/monitoring.md", async () => {
+    const doc = fs.readFileSync(path.join(root, 'docs', 'monitoring.md'), 'utf8');
+    const ours = (await world.metrics()).filter((f) => f.name.startsWith('herald_'));
+    expect(ours.length).toBeGreaterThan(5);
+    for (const f of ours) {
+      const name = f.type === 'counter' ? `${f.name}_total` : f.name;
+      expect(doc, name).toContain(`| \`${name}\` | ${f.type} |`);
     }
   });
 });
