@@ -1,17 +1,14 @@
-// 1. Acknowledgement: signed Slack slash commands over HTTP, at 1, 10 and 50 in flight, to Herald's real
-// server (express, Bolt's receiver, the core with previews on) and to a bare Bolt app whose handler only
-// acknowledges. Both talk to the same fake Slack on 127.0.0.1.
+// 1. Acknowledgement: signed Slack slash commands over HTTP, at 1, 10 and 50 in flight, to a running
+// `herald start` (its own process, Slack in HTTP mode, previews on: what an operator runs) and to a bare Bolt
+// app whose handler only acknowledges (also its own process). The load comes from this process, and both
+// talk to the same fake Slack here, on 127.0.0.1.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
-import type http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { App, LogLevel } from '@slack/bolt';
-import pino from 'pino';
-import { createChatAdapters, createHerald } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createHttpApp, listen } from '../src/server.js';
 import { FAKE_SLACK, slashCommand, startFakeSlack } from '../test/fakes/slack.js';
 
 export interface Latency {
@@ -57,13 +54,49 @@ async function load(url: string, bodies: () => string, total: number, inFlight: 
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: Math.max(...times) };
 }
 
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts a child process and waits until its output says it is ready. */
+async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp) {
+  const child = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const collect = (d: Buffer) => {
+    out += d.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  for (let i = 0; i < 600 && !ready.test(out); i++) {
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const match = ready.exec(out);
+  if (!match) throw new Error(`${args.join(' ')} did not start: ${out}`);
+  return { child, match };
+}
+
+function stop(child: ChildProcess): Promise<unknown> {
+  child.kill('SIGTERM');
+  return new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
+}
+
 export async function benchAcknowledgement(): Promise<
   Array<{ inFlight: number; herald: Latency; bare: Latency }>
 > {
   const fake = await startFakeSlack();
-  const silent = pino({ level: 'silent' });
+  const slackEnv = {
+    PATH: process.env.PATH,
+    SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
+    SLACK_SIGNING_SECRET: FAKE_SLACK.signingSecret,
+    SLACK_API_URL: fake.apiUrl,
+  };
 
-  // Herald, as `herald start` builds it, staff U0STAFF, previews on (the default).
+  // Herald, as `herald start`, staff U0STAFF, previews on (the default).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-bench-ack-'));
   const configFile = path.join(dir, 'herald.config.yaml');
   fs.writeFileSync(
@@ -72,46 +105,26 @@ export async function benchAcknowledgement(): Promise<
       .readFileSync(path.join(root, 'herald.config.yaml'), 'utf8')
       .replace(/(slack:\n\s+users: )\[\]/, '$1[U0STAFF]'),
   );
-  const loaded = loadConfig(
+  const heraldPort = await freePort();
+  const herald = await startChild(
+    [...(process.env.PROF_OPTS ? process.env.PROF_OPTS.split(' ') : []), path.join(root, 'bin', 'herald.js'), 'start'],
     {
+      ...slackEnv,
       HERALD_CONFIG: configFile,
       HERALD_DATA_DIR: path.join(dir, 'data'),
       HERALD_PUBLIC_DIR: path.join(dir, 'public'),
-      SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
-      SLACK_SIGNING_SECRET: FAKE_SLACK.signingSecret,
-      SLACK_API_URL: fake.apiUrl,
+      HERALD_PORT: String(heraldPort),
+      LOG_LEVEL: 'warn',
     },
-    root,
+    /herald> /,
   );
-  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-  const herald = createHerald(loaded.config, { log: silent });
-  const chat = await createChatAdapters(herald, silent);
-  const server = await listen(
-    createHttpApp({
-      publicDir: loaded.config.paths.publicDir,
-      health: () => herald.health(),
-      log: silent,
-      routes: chat.routes,
-    }),
-    '127.0.0.1',
-    0,
+  const bare = await startChild(
+    ['--import', 'tsx', path.join(root, 'bench', 'bare-bolt.ts')],
+    { ...slackEnv, SLACK_BOT_ID: FAKE_SLACK.botId, SLACK_BOT_USER_ID: FAKE_SLACK.botUserId },
+    /port (\d+)/,
   );
-  await chat.start();
-
-  // A bare Bolt app on the same machine: it only acknowledges.
-  const bare = new App({
-    token: FAKE_SLACK.botToken,
-    signingSecret: FAKE_SLACK.signingSecret,
-    botId: FAKE_SLACK.botId,
-    botUserId: FAKE_SLACK.botUserId,
-    logLevel: LogLevel.ERROR,
-    clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
-  });
-  bare.command('/status', async ({ ack }) => {
-    await ack();
-  });
-  const bareServer = (await bare.start({ port: 0, host: '127.0.0.1' })) as http.Server;
-  const barePort = (bareServer.address() as { port: number }).port;
+  const heraldUrl = `http://127.0.0.1:${heraldPort}/slack/events`;
+  const bareUrl = `http://127.0.0.1:${bare.match[1]}/slack/events`;
 
   let n = 0;
   const body = () =>
@@ -126,10 +139,10 @@ export async function benchAcknowledgement(): Promise<
   const results = [];
   for (const inFlight of [1, 10, 50]) {
     // Interleaved, so that both see the same machine: bare, Herald, bare, Herald.
-    const b1 = await load(`http://127.0.0.1:${barePort}/slack/events`, body, REQUESTS / 2, inFlight);
-    const h1 = await load(new URL('slack/events', server.url).href, body, REQUESTS / 2, inFlight);
-    const b2 = await load(`http://127.0.0.1:${barePort}/slack/events`, body, REQUESTS / 2, inFlight);
-    const h2 = await load(new URL('slack/events', server.url).href, body, REQUESTS / 2, inFlight);
+    const b1 = await load(bareUrl, body, REQUESTS / 2, inFlight);
+    const h1 = await load(heraldUrl, body, REQUESTS / 2, inFlight);
+    const b2 = await load(bareUrl, body, REQUESTS / 2, inFlight);
+    const h2 = await load(heraldUrl, body, REQUESTS / 2, inFlight);
     const merge = (a: Latency, b: Latency): Latency => ({
       p50: (a.p50 + b.p50) / 2,
       p99: Math.max(a.p99, b.p99),
@@ -138,10 +151,8 @@ export async function benchAcknowledgement(): Promise<
     results.push({ inFlight, herald: merge(h1, h2), bare: merge(b1, b2) });
   }
 
-  await bare.stop();
-  await chat.stop();
-  await server.close();
-  await herald.close();
+  await stop(bare.child);
+  await stop(herald.child);
   await fake.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return results;
