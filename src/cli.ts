@@ -16,12 +16,15 @@ import {
 import type { Actor } from './bot/types.js';
 import { type Config, loadConfig } from './config.js';
 import { STATUS_BLOG_STORY } from './demo/status-blog.js';
+import { EXIT } from './exit-codes.js';
 import { createLogger, type Logger } from './logger.js';
+import { acquireDataLock, type DataLock, DataLockedError } from './ops/data-lock.js';
 import { createHttpApp, listen, type RunningServer } from './server.js';
 import { SchemaTooNewError } from './store/migrate.js';
+import { upgradeDatabase } from './store/upgrade.js';
 import { renderDeliveryNotice, renderReplyText } from './templates/reply-text.js';
 
-export const EXIT = { ok: 0, refused: 1, config: 2, failure: 3 } as const;
+export { EXIT };
 
 const USAGE = `herald: publishes a hosting provider's system status
 
@@ -37,6 +40,10 @@ Usage:
                                   register /status with Discord (globally, or in one guild at once)
   herald demo [--dir DIR] [--no-serve]
                                   a fresh folder (default ./demo) with the reference blog's story, then serve it
+  herald backup <file|folder> [--force]
+                                  a consistent copy of the database, taken while Herald runs; into a folder
+                                  as herald-<UTC time>.db (docs/backups.md)
+  herald restore <file>           put a backup in place of the database (Herald stopped; the old one kept aside)
   herald doctor                   check the configuration, each platform's credentials, the database and
                                   the folders; says how to fix each problem (exit 1: a check failed)
   herald help [topic]             the command grammar
@@ -87,8 +94,16 @@ function configOrExit(io: Io): Config | number {
   return EXIT.config;
 }
 
-function openOrExit(config: Config, log: Logger, io: Io, publishOnChange = true): Herald | number {
+async function openOrExit(
+  config: Config,
+  log: Logger,
+  io: Io,
+  publishOnChange = true,
+): Promise<Herald | number> {
   try {
+    // A database of an older Herald is backed up as it was (data/backups/), then migrated.
+    const backupsDir = path.join(config.paths.dataDir, 'backups');
+    await upgradeDatabase(config.paths.database, { backupsDir, log });
     return createHerald(config, { log, publishOnChange });
   } catch (error) {
     if (error instanceof SchemaTooNewError) {
@@ -119,7 +134,7 @@ async function runOne(args: string[], io: Io): Promise<number> {
     io.stderr.write(`herald: nothing to run: give a command, e.g. herald run 'list' or herald run 'help'\n`);
     return EXIT.refused;
   }
-  const opened = openHerald(io, { oneShot: true, publishOnChange: false });
+  const opened = await openHerald(io, { oneShot: true, publishOnChange: false });
   if (typeof opened === 'number') return opened;
   const { config, herald } = opened;
   try {
@@ -140,18 +155,44 @@ interface Opened {
   config: Config;
   log: Logger;
   herald: Herald;
+  /** Gives up the data folder's lock, if `lock` was asked for. */
+  release(): void;
+}
+
+function lockOrExit(dataDir: string, io: Io): DataLock | number {
+  try {
+    return acquireDataLock(dataDir);
+  } catch (error) {
+    if (!(error instanceof DataLockedError)) throw error;
+    io.stderr.write(`herald: ${error.message}\n`);
+    return EXIT.refused;
+  }
 }
 
 /**
  * Configuration, logger and Herald, or the exit code that says why not. One-shot commands (`run`,
  * `publish`) log only warnings by default, so that their standard output stays the answer.
  */
-function openHerald(io: Io, options: { oneShot: boolean; publishOnChange?: boolean }): Opened | number {
+async function openHerald(
+  io: Io,
+  options: { oneShot: boolean; publishOnChange?: boolean; lock?: boolean },
+): Promise<Opened | number> {
   const config = configOrExit(io);
   if (typeof config === 'number') return config;
   const log = createLogger(options.oneShot && config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const herald = openOrExit(config, log, io, options.publishOnChange ?? true);
-  return typeof herald === 'number' ? herald : { config, log, herald };
+  // Taken before the database is opened: one Herald upgrades it, and `herald restore` waits its turn.
+  const lock = options.lock ? lockOrExit(config.paths.dataDir, io) : undefined;
+  if (typeof lock === 'number') return lock;
+  const release = () => lock?.release();
+  let herald: Herald | number;
+  try {
+    herald = await openOrExit(config, log, io, options.publishOnChange ?? true);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (typeof herald === 'number') release();
+  return typeof herald === 'number' ? herald : { config, log, herald, release };
 }
 
 /** Resolves at the first SIGINT or SIGTERM. */
@@ -193,9 +234,10 @@ async function listenOrExit(
 }
 
 async function start(io: Io): Promise<number> {
-  const opened = openHerald(io, { oneShot: false });
+  // One `herald start` per data folder: a second one, or `herald restore`, is refused while it runs.
+  const opened = await openHerald(io, { oneShot: false, lock: true });
   if (typeof opened === 'number') return opened;
-  const { config, log, herald } = opened;
+  const { config, log, herald, release } = opened;
   const signal = untilSignal();
   try {
     // Every page is rewritten from the database at start (the site's recovery after a crash), in the
@@ -247,6 +289,7 @@ async function start(io: Io): Promise<number> {
     return EXIT.ok;
   } finally {
     await herald.close();
+    release();
   }
 }
 
@@ -257,7 +300,7 @@ async function publish(args: string[], io: Io): Promise<number> {
     io.stderr.write(`herald publish: unknown argument ${unknown.join(' ')} (only --rebuild)\n`);
     return EXIT.config;
   }
-  const opened = openHerald(io, { oneShot: true });
+  const opened = await openHerald(io, { oneShot: true });
   if (typeof opened === 'number') return opened;
   const { config, herald } = opened;
   try {
@@ -279,7 +322,7 @@ async function publish(args: string[], io: Io): Promise<number> {
 }
 
 async function serve(io: Io): Promise<number> {
-  const opened = openHerald(io, { oneShot: false });
+  const opened = await openHerald(io, { oneShot: false });
   if (typeof opened === 'number') return opened;
   const { config, log, herald } = opened;
   const signal = untilSignal();
@@ -438,6 +481,15 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return await discordCommand(rest, io);
       case 'slack':
         return await slackCommand(rest, io);
+      case 'backup':
+      case 'restore': {
+        const config = configOrExit(io);
+        if (typeof config === 'number') return config;
+        const { backupCommand, restoreCommand } = await import('./ops/backup-commands.js');
+        return command === 'backup'
+          ? await backupCommand(rest, config, io)
+          : restoreCommand(rest, config, io);
+      }
       case 'doctor':
         return await (await import('./doctor/doctor.js')).runDoctor(io);
       case 'help':

@@ -22,7 +22,7 @@ import { prepareStatements } from './statements.js';
 
 /** Opens (creating if needed) and migrates the database at `file`, and returns the store on it. */
 export function openStore(file: string): Store {
-  const db = openDatabase(file);
+  const db = openDatabase(file, { newestSchema: latestSchemaVersion() });
   try {
     migrate(db);
     return createSqliteStore(db);

@@ -128,9 +128,14 @@ export function createCliWorld(options: { config?: string } = {}): CliWorld {
 
 export interface RunningHerald {
   url: string;
+  pid: number;
   stderr(): string;
+  /** Types a line at the shell prompt (started with `keepStdinOpen`). */
+  type(line: string): void;
   /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
   stop(): Promise<CliResult>;
+  /** SIGKILL, as a crash or the OOM killer would; resolves at exit. */
+  kill(): Promise<CliResult>;
 }
 
 const running = new Set<ChildProcessWithoutNullStreams>();
@@ -145,7 +150,15 @@ export function killRunningHeralds(): void {
  * `herald start` as an operator runs it, with standard input ended and no limit on how long it runs
  * (CliWorld.start stops it after its work). Resolves once the banner names the site's address.
  */
-export function startRunningHerald(world: CliWorld): Promise<RunningHerald> {
+export function startRunningHerald(
+  world: CliWorld,
+  options: {
+    /** Keep the shell's standard input open, for `type`. */
+    keepStdinOpen?: boolean;
+    /** Every chunk of standard output, also after the first 100,000 characters. */
+    onStdout?: (chunk: string) => void;
+  } = {},
+): Promise<RunningHerald> {
   const child = spawn(process.execPath, [bin, 'start'], { cwd: world.dir, env: world.env, stdio: 'pipe' });
   running.add(child);
   let stdout = '';
@@ -161,7 +174,7 @@ export function startRunningHerald(world: CliWorld): Promise<RunningHerald> {
       resolve({ status, stdout, stderr });
     }),
   );
-  child.stdin.end('');
+  if (!options.keepStdinOpen) child.stdin.end('');
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -172,6 +185,7 @@ export function startRunningHerald(world: CliWorld): Promise<RunningHerald> {
       reject(new Error(`herald start exited (${r.status}) before it was ready: ${r.stderr}`));
     });
     child.stdout.on('data', (d: string) => {
+      options.onStdout?.(d);
       // The banner is all that is needed; delivery notices after it (thousands of lines) are not kept.
       if (stdout.length < 100_000) stdout += d;
       const url = /Status site on (http:\/\/\S+?) /.exec(stdout)?.[1];
@@ -179,7 +193,15 @@ export function startRunningHerald(world: CliWorld): Promise<RunningHerald> {
       clearTimeout(timer);
       resolve({
         url,
+        pid: child.pid ?? 0,
         stderr: () => stderr,
+        type(line) {
+          child.stdin.write(`${line}\n`);
+        },
+        kill() {
+          child.kill('SIGKILL');
+          return exited;
+        },
         async stop() {
           child.kill('SIGTERM');
           const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -1,0 +1,274 @@
+// Upgrades as an operator meets them: the new Herald started on the database of the one before backs it up
+// as it was, migrates it and keeps every row; a database written by a newer Herald is refused and left
+// exactly as it was. "The one before" is the newest schema version but one, whatever the newest is.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { latestSchemaVersion, loadMigrations, migrate, SchemaTooNewError } from '../../src/store/migrate.js';
+import { openDatabase, type SqliteDatabase } from '../../src/store/open-database.js';
+import { upgradeDatabase } from '../../src/store/upgrade.js';
+import { type CliWorld, createCliWorld, killRunningHeralds, startRunningHerald } from '../helpers/cli.js';
+import { createTestCore, ops, recorded, tempDir } from '../helpers/core.js';
+import { dumpDatabase } from './dump.js';
+
+const latest = latestSchemaVersion();
+const previous = latest - 1;
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  killRunningHeralds();
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+const newWorld = (): CliWorld => {
+  const world = createCliWorld();
+  cleanups.push(() => world.cleanup());
+  return world;
+};
+const readDb = (file: string): SqliteDatabase => {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  cleanups.unshift(() => db.close());
+  return db;
+};
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const tablesOf = (db: SqliteDatabase, schema = 'main'): string[] =>
+  db
+    .prepare(
+      `SELECT name FROM ${schema}.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+    )
+    .pluck()
+    .all() as string[];
+const columnsOf = (db: SqliteDatabase, table: string, schema = 'main'): string[] =>
+  db.prepare(`SELECT name FROM pragma_table_info(?, ?)`).pluck().all(table, schema) as string[];
+const rowsOf = (db: SqliteDatabase, table: string, columns: string[]) =>
+  db
+    .prepare(`SELECT ${columns.map(quote).join(', ')} FROM ${quote(table)} ORDER BY rowid`)
+    .raw()
+    .all();
+const schemaOf = (db: SqliteDatabase) =>
+  db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name').all();
+
+/**
+ * A database at the schema version before the newest, with rows in every table: written by Herald's own
+ * commands on a newest-version database, then copied, column by column, into one built by the shipped
+ * migrations up to `previous`. Every delivery is marked sent, so that a running Herald changes no row.
+ */
+function buildPreviousDatabase(file: string): void {
+  const core = createTestCore();
+  try {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    core.setNow('2012-07-27T22:10:00Z');
+    recorded(core.run('update 1 "Still on it"'));
+    recorded(core.run('edit 1.1 "Spam filter cleanup"'));
+    recorded(core.run('retract 1.2 "posted too early"'));
+    recorded(
+      core.service.handle({
+        text: 'maintenance nc026 web "new disks" --start 2012-08-01 10:00 --end 2012-08-01 12:00',
+        actor: ops,
+        requestKey: 'slack-trigger-1',
+      }),
+    );
+    const preview = core.service.preview({ text: 'nc026 dns degraded "slow answers"', actor: ops }, 60_000);
+    if (preview.kind !== 'preview') throw new Error(`expected a preview, got ${JSON.stringify(preview)}`);
+    recorded(core.service.confirm({ previewId: preview.previewId, actor: ops, requestKey: 'click-1' }));
+
+    const db = openDatabase(file);
+    try {
+      migrate(db, loadMigrations().slice(0, previous));
+      db.prepare('ATTACH DATABASE ? AS newest').run(path.join(core.dir, 'herald.db'));
+      db.pragma('foreign_keys = OFF');
+      for (const table of tablesOf(db)) {
+        const newest = columnsOf(db, table, 'newest');
+        const columns = columnsOf(db, table)
+          .filter((c) => newest.includes(c))
+          .map(quote)
+          .join(', ');
+        db.exec(
+          `INSERT INTO main.${quote(table)} (${columns}) SELECT ${columns} FROM newest.${quote(table)}`,
+        );
+      }
+      db.exec('DETACH DATABASE newest');
+      db.pragma('foreign_keys = ON');
+      db.exec("UPDATE deliveries SET status = 'sent', attempts = 1, sent_at = created_at");
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      expect(db.pragma('user_version', { simple: true })).toBe(previous);
+      for (const table of tablesOf(db)) {
+        expect(
+          db
+            .prepare(`SELECT count(*) FROM ${quote(table)}`)
+            .pluck()
+            .get(),
+          `rows in ${table}`,
+        ).toBeGreaterThan(0);
+      }
+    } finally {
+      db.close();
+    }
+  } finally {
+    core.close();
+  }
+}
+
+describe('herald start on the database of the previous Herald', () => {
+  it(`backs it up as it was (schema ${previous}), migrates it to ${latest}, and keeps every row`, async () => {
+    const world = newWorld();
+    world.env.LOG_LEVEL = 'info';
+    const dataDir = path.dirname(world.database);
+    fs.mkdirSync(dataDir);
+    buildPreviousDatabase(world.database);
+    const asItWas = path.join(world.dir, 'as-it-was.db');
+    fs.copyFileSync(world.database, asItWas);
+
+    const stopped = await (await startRunningHerald(world)).stop();
+    expect(stopped.status).toBe(0);
+
+    const logs = stopped.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const backups = fs.readdirSync(path.join(dataDir, 'backups'));
+    expect(backups).toEqual([expect.stringMatching(new RegExp(`^herald-v${previous}-\\d{8}T\\d{6}Z\\.db$`))]);
+    const backupFile = path.join(dataDir, 'backups', backups[0] as string);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 30,
+        backup: backupFile,
+        from: previous,
+        to: latest,
+        msg: `backed up the database before migrating it from schema ${previous} to ${latest}`,
+      }),
+    );
+
+    const old = readDb(asItWas);
+    const backup = readDb(backupFile);
+    expect(backup.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(backup.pragma('user_version', { simple: true })).toBe(previous);
+    expect(schemaOf(backup)).toEqual(schemaOf(old));
+    expect(dumpDatabase(backup)).toBe(dumpDatabase(old));
+
+    const upgraded = readDb(world.database);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(latest);
+    expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');
+    for (const table of tablesOf(old)) {
+      const columns = columnsOf(old, table);
+      expect(rowsOf(upgraded, table, columns), table).toEqual(rowsOf(old, table, columns));
+    }
+  });
+});
+
+describe('a database written by a newer Herald', () => {
+  // WAL, as Herald leaves it; a rollback journal, as a copy made by another tool may be.
+  it.each(['wal', 'delete'])(
+    'in %s mode is refused by start, run and publish (exit 2, saying why) and left byte for byte as it was',
+    (mode) => {
+      const world = newWorld();
+      const dataDir = path.dirname(world.database);
+      const db = openDatabase(world.database);
+      migrate(db);
+      db.pragma(`user_version = ${latest + 1}`);
+      db.pragma(`journal_mode = ${mode}`);
+      db.close();
+      const snapshot = () => ({
+        bytes: fs.readFileSync(world.database).toString('base64'),
+        mtime: fs.statSync(world.database, { bigint: true }).mtimeNs,
+        files: fs.readdirSync(dataDir).sort(),
+      });
+      const before = snapshot();
+      expect(before.files).toEqual(['herald.db']);
+
+      for (const args of [['start'], ['run', 'list'], ['publish']]) {
+        const r = world.run(args);
+        expect(r.stderr, args.join(' ')).toBe(
+          `herald: herald.db is at schema version ${latest + 1} but this Herald knows only up to ${latest}: ` +
+            'upgrade Herald, or restore a backup\n',
+        );
+        expect(r.status).toBe(2);
+        expect(snapshot()).toEqual(before);
+      }
+
+      // Nor can it be restored over a database of this Herald's.
+      const other = newWorld();
+      expect(other.run(['run', 'list']).status).toBe(0);
+      const restore = other.run(['restore', world.database]);
+      expect(restore.status).toBe(1);
+      expect(restore.stderr).toBe(
+        `herald restore: ${world.database} was written by a newer Herald (schema version ${latest + 1}; this one ` +
+          `knows up to ${latest}): upgrade Herald first; nothing was changed\n`,
+      );
+      expect(snapshot()).toEqual(before);
+    },
+  );
+});
+
+describe('upgradeDatabase', () => {
+  const lines: string[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+  const folder = () => {
+    const dir = tempDir('herald-upgrade-');
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  };
+
+  it('backs up nothing for a missing, an empty or an up-to-date database', async () => {
+    const dir = folder();
+    const backupsDir = path.join(dir, 'backups');
+    const file = path.join(dir, 'herald.db');
+    expect(await upgradeDatabase(file, { backupsDir, log })).toEqual({ kind: 'new', version: 0 });
+    expect(fs.existsSync(file)).toBe(false);
+    new Database(file).close();
+    expect(await upgradeDatabase(file, { backupsDir, log })).toEqual({ kind: 'new', version: 0 });
+    const db = openDatabase(file);
+    migrate(db);
+    db.close();
+    expect(await upgradeDatabase(file, { backupsDir, log })).toEqual({ kind: 'current', version: latest });
+    expect(fs.existsSync(backupsDir)).toBe(false);
+  });
+
+  it('keeps the backup, and the database at its version, when a migration fails', async () => {
+    const dir = folder();
+    const file = path.join(dir, 'herald.db');
+    const backupsDir = path.join(dir, 'backups');
+    const db = openDatabase(file);
+    migrate(db);
+    db.exec("INSERT INTO components VALUES ('nc018', 'smtp', 'down', 1)");
+    const before = dumpDatabase(db);
+    db.close();
+    const broken = [
+      ...loadMigrations(),
+      {
+        version: latest + 1,
+        name: 'broken.sql',
+        sql: 'ALTER TABLE components ADD COLUMN x TEXT; SELECT * FROM nowhere;',
+      },
+    ];
+    await expect(
+      upgradeDatabase(file, {
+        backupsDir,
+        log,
+        migrations: broken,
+        now: () => new Date('2024-05-03T19:00:00.5Z'),
+      }),
+    ).rejects.toThrow(/no such table: nowhere/);
+    const kept = readDb(path.join(backupsDir, `herald-v${latest}-20240503T190000Z.db`));
+    expect(dumpDatabase(kept)).toBe(before);
+    const after = readDb(file);
+    expect(after.pragma('user_version', { simple: true })).toBe(latest);
+    expect(dumpDatabase(after)).toBe(before);
+  });
+
+  it('refuses a newer database in rollback-journal mode without switching it to WAL', async () => {
+    const dir = folder();
+    const file = path.join(dir, 'herald.db');
+    const db = new Database(file);
+    db.pragma(`user_version = ${latest + 3}`);
+    db.close();
+    const before = fs.readFileSync(file);
+    await expect(upgradeDatabase(file, { backupsDir: path.join(dir, 'backups'), log })).rejects.toThrow(
+      SchemaTooNewError,
+    );
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.readdirSync(dir)).toEqual(['herald.db']);
+  });
+});
