@@ -106,6 +106,18 @@ describe('migrate', () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual(['herald.db']);
   });
 
+  it('refuses a newer database in rollback-journal mode without switching it to WAL first', () => {
+    const file = path.join(tempDir(), 'herald.db');
+    const setup = open(file);
+    setup.pragma('journal_mode = DELETE');
+    setup.pragma(`user_version = ${latestSchemaVersion() + 1}`);
+    setup.close();
+    const before = hash(file);
+    expect(() => openStore(file)).toThrow(SchemaTooNewError);
+    expect(hash(file)).toBe(before);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['herald.db']);
+  });
+
   it('rolls back a failing step, leaving the version of the last good one', () => {
     const db = open(':memory:');
     const steps: Migration[] = [
