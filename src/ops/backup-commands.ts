@@ -49,16 +49,17 @@ export async function backupCommand(args: string[], config: Config, io: CommandI
     io.stderr.write(`herald backup: ${parsed}\n${BACKUP_USAGE}\n`);
     return EXIT.config;
   }
-  const given = path.resolve(io.cwd, parsed.file);
-  // A folder gets a file named by the time: a schedule needs no shell to make up names.
-  const target = fs.statSync(given, { throwIfNoEntry: false })?.isDirectory()
-    ? path.join(given, `herald-${fileStamp(new Date())}.db`)
-    : given;
-  const { database } = config.paths;
   const refuse = (why: string) => {
     io.stderr.write(`herald backup: ${why}\n`);
     return EXIT.refused;
   };
+  const given = path.resolve(io.cwd, parsed.file);
+  const isFolder = fs.statSync(given, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  // A trailing slash says "a folder": never write a file named like the folder that was meant.
+  if (!isFolder && /[/\\]$/.test(parsed.file)) return refuse(`the folder ${given} does not exist`);
+  // A folder gets a file named by the time: a schedule needs no shell to make up names.
+  const target = isFolder ? path.join(given, `herald-${fileStamp(new Date())}.db`) : given;
+  const { database } = config.paths;
   if (!fs.existsSync(database)) return refuse(`there is no database at ${database} yet: nothing to back up`);
   if (target === path.resolve(database)) return refuse(`${target} is the database itself`);
   if (!fs.statSync(path.dirname(target), { throwIfNoEntry: false })?.isDirectory()) {

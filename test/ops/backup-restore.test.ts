@@ -225,6 +225,10 @@ describe('herald backup and herald restore on a quiet folder', () => {
     expect(r.status).toBe(0);
     const files = fs.readdirSync(folder);
     expect(files).toEqual([expect.stringMatching(/^herald-\d{8}T\d{6}Z\.db$/)]);
+    const missing = world.run(['backup', `${folder}-not-made-yet/`]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe(`herald backup: the folder ${folder}-not-made-yet does not exist\n`);
+    expect(fs.existsSync(`${folder}-not-made-yet`)).toBe(false);
     expect(r.stdout).toContain(
       `to ${path.join(folder, files[0] as string)}: 1 incident, 1 post (schema version`,
     );
