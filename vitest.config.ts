@@ -1,12 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+const common = { testTimeout: 20_000, hookTimeout: 30_000, pool: 'forks' } as const;
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
+    // A folder for the logs of the whole run (test/helpers/log.ts).
+    globalSetup: ['test/log-scan/capture.setup.ts'],
     // Under CI the JSON results feed the plain "N passed, N failed" line that .ci/run prints.
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.tmp/test-results.json' }]] : ['default'],
+    projects: [
+      {
+        test: {
+          ...common,
+          name: 'suite',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/log-scan/**'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // After every other test: the logs they all wrote, scanned for the test credentials.
+        test: {
+          ...common,
+          name: 'log-scan',
+          include: ['test/log-scan/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

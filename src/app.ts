@@ -23,6 +23,7 @@ import { checkHealth, type HealthReport } from './health.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type HeraldMetrics, type PendingSummary } from './metrics.js';
 import { createPublisher, type Publisher } from './publisher.js';
+import { newRequestId } from './request-id.js';
 import { openStore } from './store/sqlite-store.js';
 import { createPostRenderer } from './templates/post.js';
 import { BLUESKY_MEASURE, mastodonMeasure, TWITTER_MEASURE } from './templates/social.js';
@@ -291,26 +292,39 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     },
   });
 
+  /** The request id the surface gave the command, or a new one: it follows the command to its deliveries. */
+  const identified = <T extends { requestId?: string }>(input: T): T & { requestId: string } => ({
+    ...input,
+    requestId: input.requestId || newRequestId('herald'),
+  });
+
   /** Logs what became of a command, and wakes the publisher when something was recorded. */
-  const logged = (input: Pick<CommandInput, 'actor'>, outcome: Outcome): Outcome => {
+  const logged = (input: Pick<CommandInput, 'actor' | 'requestId'>, outcome: Outcome): Outcome => {
+    const said = log.child({ requestId: input.requestId });
     metrics.command(input.actor.platform, outcome);
     if (outcome.kind === 'refused') {
-      log.info(
+      said.info(
         { platform: input.actor.platform, actor: input.actor.id, code: outcome.code },
         'command refused',
       );
     } else if (outcome.kind === 'recorded') {
-      log.info(
+      said.info(
         {
           platform: input.actor.platform,
           actor: input.actor.id,
           command: outcome.command.kind,
           incident: outcome.incident.id,
           post: outcome.post?.id,
+          deliveries: outcome.deliveries.length,
         },
         'command recorded',
       );
       if (options.publishOnChange !== false) publisher.wake();
+    } else if (outcome.kind === 'preview') {
+      said.info(
+        { platform: input.actor.platform, actor: input.actor.id, preview: outcome.previewId },
+        'command previewed',
+      );
     }
     return outcome;
   };
@@ -320,9 +334,18 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     store,
     site,
     publisher,
-    handle: (input) => logged(input, commands.handle(input)),
-    preview: (input, ttlMs) => logged(input, commands.preview(input, ttlMs)),
-    confirm: (action) => logged(action, commands.confirm(action)),
+    handle(input) {
+      const command = identified(input);
+      return logged(command, commands.handle(command));
+    },
+    preview(input, ttlMs) {
+      const command = identified(input);
+      return logged(command, commands.preview(command, ttlMs));
+    },
+    confirm(action) {
+      const press = identified(action);
+      return logged(press, commands.confirm(press));
+    },
     cancel(action) {
       const outcome = commands.cancel(action);
       metrics.command(action.actor.platform, outcome);

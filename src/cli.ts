@@ -17,8 +17,9 @@ import type { Actor } from './bot/types.js';
 import { type Config, loadConfig } from './config.js';
 import { STATUS_BLOG_STORY } from './demo/status-blog.js';
 import { EXIT } from './exit-codes.js';
-import { createLogger, type Logger } from './logger.js';
+import { type Logger, loggerFor } from './logger.js';
 import { acquireDataLock, type DataLock, DataLockedError } from './ops/data-lock.js';
+import { newRequestId } from './request-id.js';
 import { createHttpApp, listen, type RunningServer } from './server.js';
 import { SchemaTooNewError } from './store/migrate.js';
 import { upgradeDatabase } from './store/upgrade.js';
@@ -94,6 +95,19 @@ function configOrExit(io: Io): Config | number {
   return EXIT.config;
 }
 
+/** The logger as configured, or the exit code when LOG_FILE cannot be written. */
+function loggerOrExit(config: Config, io: Io, oneShot: boolean): Logger | number {
+  try {
+    return loggerFor(config.logging, { oneShot });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.stderr.write(
+      `herald: cannot write the log file ${config.logging.file} (${code ?? String(error)}); set LOG_FILE to a writable path\n`,
+    );
+    return EXIT.config;
+  }
+}
+
 async function openOrExit(
   config: Config,
   log: Logger,
@@ -138,7 +152,7 @@ async function runOne(args: string[], io: Io): Promise<number> {
   if (typeof opened === 'number') return opened;
   const { config, herald } = opened;
   try {
-    const outcome = herald.handle({ text, actor: shellActor(as) });
+    const outcome = herald.handle({ text, actor: shellActor(as), requestId: newRequestId('run') });
     const rendered = renderReplyText(outcome, config.core, herald.dryOutlets);
     if (outcome.kind === 'refused') {
       io.stderr.write(`${rendered}\n`);
@@ -179,7 +193,8 @@ async function openHerald(
 ): Promise<Opened | number> {
   const config = configOrExit(io);
   if (typeof config === 'number') return config;
-  const log = createLogger(options.oneShot && config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const log = loggerOrExit(config, io, options.oneShot);
+  if (typeof log === 'number') return log;
   // Taken before the database is opened: one Herald upgrades it, and `herald restore` waits its turn.
   const lock = options.lock ? lockOrExit(config.paths.dataDir, io) : undefined;
   if (typeof lock === 'number') return lock;
@@ -264,7 +279,8 @@ async function start(io: Io): Promise<number> {
       actor: shellActor(undefined),
       handle: herald.handle,
       render: (o) => renderReplyText(o, config.core, herald.dryOutlets),
-      onError: (error, text) => log.error({ err: error, text }, 'command failed'),
+      onError: (error, text, requestId) =>
+        log.child({ requestId }).error({ err: error, text }, 'command failed'),
       banner: [
         `Herald: ${config.site.title}`,
         `Status site on ${server.url} (files in ${config.paths.publicDir}); database ${config.paths.database}.`,
@@ -362,7 +378,8 @@ async function demo(args: string[], io: Io): Promise<number> {
   if (typeof loaded === 'number') return loaded;
   // The story is published to the site only: a demo must never post to real social accounts.
   const config = { ...loaded, core: { ...loaded.core, outlets: ['site'] } };
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const log = loggerOrExit(config, io, true);
+  if (typeof log === 'number') return log;
   let now = 0;
   const herald = createHerald(config, { log, clock: { now: () => now } });
   try {

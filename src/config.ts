@@ -101,6 +101,9 @@ type ConfigFile = z.infer<typeof fileSchema>;
 
 const MAX_CONFIG_BYTES = 256 * 1024;
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const portSchema = z.coerce.number().int().min(0).max(65_535);
 /** A credential: absent, or a non-empty string (an empty value in .env counts as absent). */
 const secret = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
@@ -111,7 +114,10 @@ const envSchema = z.object({
   HERALD_PUBLIC_DIR: z.string().min(1).default('./public'),
   HERALD_PORT: portSchema.default(8080),
   HERALD_HOST: z.string().min(1).default('127.0.0.1'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: info, and warn for the one-shot commands (their standard output is the answer). */
+  LOG_LEVEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVELS).optional()),
+  LOG_FILE: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  LOG_FILE_LEVEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVELS).optional()),
   /** An empty value (as in a copied .env) means the default. */
   HERALD_REQUEST_TIMEOUT_MS: z.preprocess(
     (v) => (v === '' ? undefined : v),
@@ -215,7 +221,21 @@ export interface Config {
   requestTimeoutMs: number;
   /** GET /healthz: how long the oldest pending delivery may wait before Herald reports itself unhealthy. */
   health: { stuckSeconds: number };
-  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** LOG_LEVEL, or info when it is unset. */
+  logLevel: LogLevel;
+  logging: LogConfig;
+}
+
+/** Logging as configured: src/logger.ts makes the logger of it. */
+export interface LogConfig {
+  /** LOG_LEVEL as given; null when unset (info, and warn for `herald run`, `publish` and `demo`). */
+  level: LogLevel | null;
+  /** LOG_FILE: the same lines, as JSON, also appended to this file (a path from the working folder). */
+  file: string | null;
+  /** LOG_FILE_LEVEL; by default LOG_LEVEL's, or info. */
+  fileLevel: LogLevel;
+  /** Every configured credential: cut out of any log line that would hold one. */
+  secrets: string[];
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -319,6 +339,20 @@ export function parseConfigFile(
 }
 
 type Env = z.infer<typeof envSchema>;
+
+/** The variables that hold credentials: never logged (src/logger.ts cuts their values out of every line). */
+export const SECRET_KEYS = [
+  'TWITTER_API_KEY',
+  'TWITTER_API_SECRET',
+  'TWITTER_ACCESS_TOKEN',
+  'TWITTER_ACCESS_SECRET',
+  'MASTODON_ACCESS_TOKEN',
+  'BLUESKY_APP_PASSWORD',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'DISCORD_TOKEN',
+] as const satisfies ReadonlyArray<keyof Env>;
 
 const CREDENTIAL_SETS: Array<{ network: string; keys: Array<keyof Env> }> = [
   {
@@ -450,7 +484,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             }
           : null,
       chat: { preview: file.chat.preview, previewTtlMs: file.chat.previewMinutes * 60_000 },
-      logLevel: e.LOG_LEVEL,
+      logLevel: e.LOG_LEVEL ?? 'info',
+      logging: {
+        level: e.LOG_LEVEL ?? null,
+        file: e.LOG_FILE ? path.resolve(cwd, e.LOG_FILE) : null,
+        fileLevel: e.LOG_FILE_LEVEL ?? e.LOG_LEVEL ?? 'info',
+        secrets: SECRET_KEYS.map((key) => e[key]).filter((v): v is string => typeof v === 'string'),
+      },
     },
   };
 }

@@ -113,6 +113,16 @@ export function createPublisher(options: PublisherOptions): Publisher {
     }
     const byId = new Map(due.map((d) => [d.id, d]));
     const attempts = new Map(due.map((d) => [d.id, d.attempts + 1]));
+    /** A delivery's log lines carry the request id of the command that queued it (stored with the row). */
+    const logOf = (id: number) => {
+      const d = byId.get(id);
+      return log.child({
+        outlet: outlet.name,
+        delivery: id,
+        post: d?.postId,
+        requestId: d?.requestId ?? undefined,
+      });
+    };
     const tell = (id: number, event: Omit<DeliveryEvent, 'delivery'>) => {
       const delivery = byId.get(id);
       if (!delivery || !options.onResult) return;
@@ -137,6 +147,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
           at: clock.now(),
         });
         report.sent++;
+        logOf(r.id).info({ attempt: attempts.get(r.id), remoteUrl: r.remoteUrl }, 'delivery sent');
         told.push(() =>
           tell(r.id, { status: 'sent', remoteUrl: r.remoteUrl, error: null, nextAttemptAt: null }),
         );
@@ -155,14 +166,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
           }),
         );
         report.errors.push(r.error);
-        log.warn(
-          {
-            outlet: outlet.name,
-            delivery: r.id,
-            attempt,
-            retryAt: new Date(at).toISOString(),
-            error: r.error,
-          },
+        logOf(r.id).warn(
+          { attempt, retryAt: new Date(at).toISOString(), error: r.error },
           'delivery will be retried',
         );
       } else {
@@ -172,7 +177,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
           tell(r.id, { status: 'failed', remoteUrl: null, error: r.error, nextAttemptAt: null }),
         );
         report.errors.push(r.error);
-        log.error({ outlet: outlet.name, delivery: r.id, error: r.error }, 'delivery failed');
+        logOf(r.id).error({ attempt: attempts.get(r.id), error: r.error }, 'delivery failed');
       }
     }
     // Recorded first, then told: a listener that reads the store sees the outcome.

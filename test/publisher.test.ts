@@ -1,6 +1,5 @@
 // The publisher drains the outbox: what each outlet received, and what the deliveries table says after.
 // The outlets here are scripted stand-ins for a platform; the publisher and the outbox are the real ones.
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryResult, OutboundItem, Outlet } from '../src/adapters/outlets/outlet.js';
 import type { Delivery } from '../src/bot/types.js';
@@ -8,9 +7,10 @@ import { createPublisher } from '../src/publisher.js';
 import { renderPost } from '../src/templates/post.js';
 import { renderReplyText } from '../src/templates/reply-text.js';
 import { createTestCore, ops, recorded, type TestCore } from './helpers/core.js';
+import { testLog } from './helpers/log.js';
 import { testSettings } from './helpers/settings.js';
 
-const silent = pino({ level: 'silent' });
+const silent = testLog();
 
 /** An outlet whose answer for each delivery is scripted; it records every batch and thread it was given. */
 function scriptedOutlet(

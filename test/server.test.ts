@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp, listen, type RunningServer } from '../src/server.js';
 import { tempDir } from './helpers/core.js';
+import { testLog } from './helpers/log.js';
 
 /** A raw GET, so that the path reaches the server exactly as written (no client-side normalisation). */
 function get(port: number, rawPath: string, headers: http.OutgoingHttpHeaders = {}) {
@@ -49,7 +49,7 @@ describe('the HTTP server', () => {
     const app = createHttpApp({
       publicDir: pub,
       health: () => ({ ok: healthy, database: healthy ? 'ok' : 'unreachable' }),
-      log: pino({ level: 'silent' }),
+      log: testLog(),
     });
     server = await listen(app, '127.0.0.1', 0);
   });

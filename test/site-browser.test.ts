@@ -1,11 +1,11 @@
 // The status site in a real browser: headless Debian Chromium, driven by playwright-core, reading the
 // pages Herald wrote after `down` and after `up`, as a client would see them, on a desktop and a phone.
 import fs from 'node:fs';
-import pino from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp, listen, type RunningServer } from '../src/server.js';
 import { createTestHerald, type TestHerald } from './helpers/herald.js';
+import { testLog } from './helpers/log.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -35,7 +35,7 @@ describe('the status site in Chromium', () => {
     const http = createHttpApp({
       publicDir: app.config.paths.publicDir,
       health: () => app.herald.health(),
-      log: pino({ level: 'silent' }),
+      log: testLog(),
     });
     server = await listen(http, '127.0.0.1', 0);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -83,6 +83,8 @@ export interface CommandInput {
    * same request finds it recorded and changes nothing twice.
    */
   requestKey?: string;
+  /** The id that follows this command through the logs to every delivery it queues. */
+  requestId?: string;
 }
 
 export interface PreviewAction {
@@ -90,6 +92,8 @@ export interface PreviewAction {
   actor: Actor;
   /** The platform's id for the button press. */
   requestKey?: string;
+  /** The id that follows the press through the logs to every delivery it queues. */
+  requestId?: string;
 }
 
 export interface CommandService {
@@ -208,7 +212,7 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
       if (seen) return { ok: true, duplicate: seen };
       const decision = decide(cmd, repo, { now, actor: input.actor, settings, text: input.text });
       if (!decision.ok) return decision;
-      const applied = repo.apply(decision.value.change);
+      const applied = repo.apply({ ...decision.value.change, requestId: input.requestId ?? null });
       if (input.requestKey) {
         repo.recordRequest({
           key: input.requestKey,
@@ -336,6 +340,7 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
         text: preview.text,
         actor: preview.actor,
         requestKey: action.requestKey ?? `preview:${preview.id}`,
+        ...(action.requestId ? { requestId: action.requestId } : {}),
       };
       const prepared = prepare(input, now, preview.createdAt);
       if ('outcome' in prepared) return prepared.outcome;

@@ -35,6 +35,8 @@ export interface Change {
   /** One delivery per outlet for the new post, correction or retraction. */
   outlets: string[];
   audit: Omit<AuditEntry, 'incidentId' | 'postId'>;
+  /** The id of the request that asked for it: its deliveries carry it to their log lines. */
+  requestId?: string | null;
 }
 
 export interface Applied {

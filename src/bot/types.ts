@@ -99,6 +99,8 @@ export interface Delivery {
   nextAttemptAt: number | null;
   createdAt: number;
   sentAt: number | null;
+  /** The id of the command that queued it, carried by its log lines; null before schema version 4. */
+  requestId: string | null;
 }
 
 export interface AuditEntry {

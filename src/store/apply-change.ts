@@ -73,8 +73,10 @@ export function applyChange(
   for (const component of change.components) s.upsertComponent.run({ ...component, at });
 
   const deliveries: Delivery[] = [];
+  const requestId = change.requestId ?? null;
   const queue = (post: number, outlet: string, action: DeliveryAction, edit: number | null) => {
-    deliveries.push(toDelivery(s.insertDelivery.get({ postId: post, outlet, action, editId: edit, at })));
+    const row = s.insertDelivery.get({ postId: post, outlet, action, editId: edit, at, requestId });
+    deliveries.push(toDelivery(row));
   };
   for (const outlet of change.outlets) {
     if (newPostId !== null) queue(newPostId, outlet, 'publish', null);

@@ -97,6 +97,7 @@ export function toDelivery(value: unknown): Delivery {
     nextAttemptAt: r.intOrNull('next_attempt_at'),
     createdAt: r.int('created_at'),
     sentAt: r.intOrNull('sent_at'),
+    requestId: r.textOrNull('request_id'),
   };
 }
 

@@ -96,9 +96,11 @@ export function prepareStatements(db: SqliteDatabase) {
       action: string;
       editId: number | null;
       at: number;
+      requestId: string | null;
     }>(
-      `INSERT INTO deliveries (post_id, outlet, action, edit_id, status, attempts, next_attempt_at, created_at)
-       VALUES (@postId, @outlet, @action, @editId, 'pending', 0, @at, @at)
+      `INSERT INTO deliveries
+         (post_id, outlet, action, edit_id, status, attempts, next_attempt_at, created_at, request_id)
+       VALUES (@postId, @outlet, @action, @editId, 'pending', 0, @at, @at, @requestId)
        RETURNING *`,
     ),
     insertAudit: db.prepare<{

@@ -5,7 +5,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createDiscordAdapter,
@@ -28,12 +27,14 @@ import {
   signedHeaders,
   startFakeDiscord,
 } from '../fakes/discord.js';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { createTestHerald, type TestHerald } from '../helpers/herald.js';
+import { testLog } from '../helpers/log.js';
 
 const STAFF_ROLE = '1600000000000000001';
 const anna: FakeUser = { id: '1500000000000000001', username: 'anna', roles: [STAFF_ROLE] };
 const visitor: FakeUser = { id: '1500000000000000009', username: 'visitor', roles: [] };
-const silent = pino({ level: 'silent' });
+const silent = testLog();
 const MINUTE = 60_000;
 
 interface World {
@@ -229,10 +230,10 @@ describe('Discord over signed HTTP interactions', () => {
     await new Promise((r) => closed.close(r));
     const w = await startWorld({
       env: {
-        TWITTER_API_KEY: 'k',
-        TWITTER_API_SECRET: 's',
-        TWITTER_ACCESS_TOKEN: 't',
-        TWITTER_ACCESS_SECRET: 'a',
+        TWITTER_API_KEY: TEST_CREDENTIALS.twitter.appKey,
+        TWITTER_API_SECRET: TEST_CREDENTIALS.twitter.appSecret,
+        TWITTER_ACCESS_TOKEN: TEST_CREDENTIALS.twitter.accessToken,
+        TWITTER_ACCESS_SECRET: TEST_CREDENTIALS.twitter.accessSecret,
         TWITTER_API_URL: `http://127.0.0.1:${deadPort}/`,
       },
     });

@@ -1,7 +1,6 @@
 // The `discord` outlet: announcements in one channel, each incident's follow-ups in a thread started from
 // its first message; the real @discordjs/rest against a local fake of Discord, through the real core,
 // outbox and publisher. A 429 comes back as a retry at Discord's reset; nothing Herald sends may ping.
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordAnnounceOutlet, decodeRemoteId } from '../../src/adapters/outlets/discord-announce.js';
 import {
@@ -11,9 +10,10 @@ import {
   type FakeDiscord,
   startFakeDiscord,
 } from '../fakes/discord.js';
+import { testLog } from '../helpers/log.js';
 import { createPublishingWorld, type PublishingWorld } from '../helpers/publishing.js';
 
-const silent = pino({ level: 'silent' });
+const silent = testLog();
 const MINUTE = 60_000;
 
 let fake: FakeDiscord | undefined;

@@ -17,6 +17,7 @@ import {
   type FakeDiscord,
   startFakeDiscord,
 } from '../fakes/discord.js';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { testSettings } from '../helpers/settings.js';
 
 const NOW = Date.parse('2012-07-27T21:39:27Z');
@@ -227,7 +228,11 @@ describe('herald discord register', () => {
   it('fails clearly with a wrong token', async () => {
     fake = await startFakeDiscord();
     await expect(
-      registerDiscordCommands({ token: 'wrong', applicationId: FAKE_APPLICATION_ID, apiUrl: fake.apiUrl }),
+      registerDiscordCommands({
+        token: TEST_CREDENTIALS.wrong.discordToken,
+        applicationId: FAKE_APPLICATION_ID,
+        apiUrl: fake.apiUrl,
+      }),
     ).rejects.toThrow(/Unauthorized/);
   });
 });

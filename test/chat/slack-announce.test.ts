@@ -1,10 +1,10 @@
 // The `slack` outlet: the real core, outbox and publisher with the announcement outlet talking to the fake
 // Slack Web API. Every post in the channel, follow-ups threaded under the incident's first message; a 429
 // waits for its Retry-After; a lost answer is found again rather than posted twice.
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAnnounceOutlet, SLACK_OUTLET } from '../../src/adapters/outlets/slack-announce.js';
 import { FAKE_SLACK, type FakeSlack, startFakeSlack } from '../fakes/slack.js';
+import { testLog } from '../helpers/log.js';
 import { createPublishingWorld, type PublishingWorld } from '../helpers/publishing.js';
 
 describe('the Slack announcement outlet', () => {
@@ -23,7 +23,7 @@ describe('the Slack announcement outlet', () => {
             apiUrl: fake.apiUrl,
             announceChannel: FAKE_SLACK.announceChannel,
           },
-          log: pino({ level: 'silent' }),
+          log: testLog(),
           clock: { now: () => world.core.now() },
         }),
       ],

@@ -1,7 +1,6 @@
 // Slack's text rules, the answers' updates through a response_url, and the app manifest: the pure parts
 // of the Slack adapter, without a network.
 import type { RespondArguments } from '@slack/bolt';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { createAnswer, createAnswers, RESPONSE_URL_USES } from '../../src/adapters/chat/slack-answers.js';
@@ -10,9 +9,10 @@ import { slackManifest } from '../../src/adapters/chat/slack-manifest.js';
 import { breakBroadcasts, chunk, fromSlackText, mrkdwn } from '../../src/adapters/chat/slack-text.js';
 import type { Delivery } from '../../src/bot/types.js';
 import { createTestCore, recorded } from '../helpers/core.js';
+import { testLog } from '../helpers/log.js';
 import { testSettings } from '../helpers/settings.js';
 
-const log = pino({ level: 'silent' });
+const log = testLog();
 
 describe('Slack text', () => {
   it.each([

@@ -10,6 +10,8 @@ import {
   slashCommand,
   startSlackWorld,
 } from '../fakes/slack.js';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
+import { testLog } from '../helpers/log.js';
 
 const ann = { id: 'U0STAFF', name: 'ann' };
 const bob = { id: 'U0VISITOR', name: 'bob' };
@@ -64,7 +66,7 @@ describe('Slack over HTTP, without previews', () => {
 
   it.each([
     ['a forged signature', { signature: `v0=${'0'.repeat(64)}` }],
-    ['the wrong signing secret', { secret: 'not-the-secret' }],
+    ['the wrong signing secret', { secret: TEST_CREDENTIALS.wrong.slackSigningSecret }],
     ['a timestamp six minutes old', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }],
     ['no signature headers', { unsigned: true }],
   ])('refuses %s with 401 and records nothing', async (_what, sign) => {
@@ -136,7 +138,6 @@ describe('Slack over HTTP, without previews', () => {
     // A second adapter over the same Herald, not started: its router asks Slack to come back.
     const { createSlackAdapter } = await import('../../src/adapters/chat/slack.js');
     const { createHttpApp, listen } = await import('../../src/server.js');
-    const pino = (await import('pino')).default;
     const idle = createSlackAdapter({
       config: {
         botToken: FAKE_SLACK.botToken,
@@ -149,14 +150,14 @@ describe('Slack over HTTP, without previews', () => {
       core: world.herald.herald,
       settings: world.herald.config.core,
       site: world.herald.config.site,
-      log: pino({ level: 'silent' }),
+      log: testLog(),
       clock: { now: () => Date.now() },
     });
     const server = await listen(
       createHttpApp({
         publicDir: world.herald.config.paths.publicDir,
         health: () => ({ ok: true }),
-        log: pino({ level: 'silent' }),
+        log: testLog(),
         routes: idle.routes,
       }),
       '127.0.0.1',

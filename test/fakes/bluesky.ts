@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { type AnswerDelay, closeServer, delayAnswer, listenOnLoopback } from './loopback.js';
 
 export interface StrongRef {
@@ -96,7 +97,7 @@ export async function startFakeBluesky(
   } = {},
 ): Promise<FakeBluesky> {
   const handle = options.handle ?? 'status.ninernet.example';
-  const appPassword = options.appPassword ?? 'abcd-efgh-ijkl-mnop';
+  const appPassword = options.appPassword ?? TEST_CREDENTIALS.blueskyAppPassword;
   const did = 'did:plc:ninernetstatus2345abcd';
   const posts: FakeBlueskyPost[] = [];
   const requests: FakeBlueskyRequest[] = [];

@@ -11,9 +11,10 @@ import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
 
-export const FAKE_DISCORD_TOKEN = 'fake.discord.bot-token';
+export const FAKE_DISCORD_TOKEN = TEST_CREDENTIALS.discordToken;
 export const FAKE_APPLICATION_ID = '1100000000000000001';
 export const FAKE_GUILD_ID = '1100000000000000002';
 export const FAKE_CHANNEL_ID = '1100000000000000003';

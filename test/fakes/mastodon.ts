@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twitterText from 'twitter-text';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { type AnswerDelay, closeServer, delayAnswer, listenOnLoopback } from './loopback.js';
 
 export interface FakeStatus {
@@ -67,7 +68,7 @@ export interface FakeMastodon {
   close(): Promise<void>;
 }
 
-export const FAKE_TOKEN = 'fake-mastodon-token';
+export const FAKE_TOKEN = TEST_CREDENTIALS.mastodonToken;
 
 /** Mastodon keeps an idempotency key for an hour (PostStatusService: `redis.setex(key, 3_600, id)`). */
 const IDEMPOTENCY_TTL_MS = 3_600_000;

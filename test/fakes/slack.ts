@@ -6,17 +6,16 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/chat/slack.js';
 import { createHttpApp, listen, type RunningServer } from '../../src/server.js';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { createTestHerald, type TestHerald } from '../helpers/herald.js';
+import { testLog } from '../helpers/log.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
 
 export const FAKE_SLACK = {
-  botToken: 'xoxb-fake-bot-token',
-  appToken: 'xapp-fake-app-token',
-  signingSecret: 'fake-signing-secret-0123456789abcdef',
+  ...TEST_CREDENTIALS.slack,
   teamId: 'T0HERALD',
   botUserId: 'U0HERALDBOT',
   botId: 'B0HERALD',
@@ -590,7 +589,7 @@ export async function startSlackWorld(o: SlackWorldOptions): Promise<SlackWorld>
     core: herald.herald,
     settings: herald.config.core,
     site: herald.config.site,
-    log: pino({ level: 'silent' }),
+    log: testLog(),
     clock: { now: () => now },
   });
   let server: RunningServer | null = null;
@@ -598,7 +597,7 @@ export async function startSlackWorld(o: SlackWorldOptions): Promise<SlackWorld>
     const app = createHttpApp({
       publicDir: herald.config.paths.publicDir,
       health: () => herald.herald.health(),
-      log: pino({ level: 'silent' }),
+      log: testLog(),
       routes: adapter.routes,
     });
     server = await listen(app, '127.0.0.1', 0);

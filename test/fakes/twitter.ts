@@ -7,14 +7,10 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twitterText from 'twitter-text';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { type AnswerDelay, closeServer, delayAnswer, listenOnLoopback } from './loopback.js';
 
-export const FAKE_TWITTER_CREDENTIALS = {
-  appKey: 'fake-consumer-key',
-  appSecret: 'fake-consumer-secret',
-  accessToken: '1000-fake-access-token',
-  accessSecret: 'fake-access-secret',
-};
+export const FAKE_TWITTER_CREDENTIALS = { ...TEST_CREDENTIALS.twitter };
 
 export const FAKE_TWITTER_USER = { id: '1000', name: 'Herald Status', username: 'heraldstatus' };
 

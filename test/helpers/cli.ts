@@ -3,6 +3,7 @@ import { type ChildProcessWithoutNullStreams, execFile, spawn, spawnSync } from 
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './core.js';
+import { captureEnv, captureStderr } from './log.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const bin = path.join(root, 'bin', 'herald.js');
@@ -52,6 +53,8 @@ export function createCliWorld(options: { config?: string } = {}): CliWorld {
     HERALD_PUBLIC_DIR: path.join(dir, 'public'),
     HERALD_PORT: '0',
     LOG_LEVEL: 'warn',
+    // And the whole log, at debug, for the suite's scan of its logs (test/log-scan/).
+    ...captureEnv(),
   };
   return {
     dir,
@@ -65,6 +68,7 @@ export function createCliWorld(options: { config?: string } = {}): CliWorld {
         encoding: 'utf8',
         timeout: 20_000,
       });
+      captureStderr(r.stderr);
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     },
     runAsync(args, runOptions = {}) {
@@ -74,6 +78,7 @@ export function createCliWorld(options: { config?: string } = {}): CliWorld {
           [bin, ...args],
           { cwd: dir, env: { ...env, ...runOptions.env }, encoding: 'utf8', timeout: 20_000 },
           (error, stdout, stderr) => {
+            captureStderr(stderr);
             const code = (error as { code?: unknown } | null)?.code;
             resolve({ status: error ? (typeof code === 'number' ? code : null) : 0, stdout, stderr });
           },
@@ -114,6 +119,7 @@ export function createCliWorld(options: { config?: string } = {}): CliWorld {
         }, 15_000);
         child.on('exit', (status) => {
           clearTimeout(timer);
+          captureStderr(stderr);
           resolve({ status, stdout, stderr });
         });
         if (startOptions.keepStdinOpen) child.stdin.write(input);
@@ -171,6 +177,7 @@ export function startRunningHerald(
   const exited = new Promise<CliResult>((resolve) =>
     child.on('exit', (status) => {
       running.delete(child);
+      captureStderr(stderr);
       resolve({ status, stdout, stderr });
     }),
   );

@@ -1,11 +1,11 @@
 // A whole Herald (the composition root, as `herald start` builds it) in a temp folder, with a test clock.
 import fs from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
 import { createHerald, type Herald } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { root } from './cli.js';
 import { ops, tempDir } from './core.js';
+import { testLog } from './log.js';
 
 export interface TestHerald {
   herald: Herald;
@@ -47,10 +47,11 @@ export function createTestHerald(
   );
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   let now = Date.parse(options.now ?? '2012-07-27T21:39:27Z');
-  const logTo = options.logTo;
-  const log = logTo
-    ? pino({ level: 'debug' }, { write: (line: string) => logTo(line) })
-    : pino({ level: 'silent' });
+  // As Herald logs when started: with the configured credentials cut out of every line.
+  const log = testLog({
+    ...(options.logTo ? { to: options.logTo } : {}),
+    secrets: loaded.config.logging.secrets,
+  });
   const herald = createHerald(loaded.config, { log, clock: { now: () => now } });
   return {
     herald,

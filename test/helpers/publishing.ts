@@ -1,11 +1,11 @@
 // The real core, outbox and publisher, with outlets of the test's choosing (usually a real outlet talking
 // to a local fake of its platform) and a test clock: commands in, deliveries out.
-import pino from 'pino';
 import type { Outlet } from '../../src/adapters/outlets/outlet.js';
 import type { Delivery } from '../../src/bot/types.js';
 import { createPublisher, type Publisher, type PublishReport } from '../../src/publisher.js';
 import { type RenderedPost, renderPost } from '../../src/templates/post.js';
 import { createTestCore, recorded, type TestCore } from './core.js';
+import { testLog } from './log.js';
 import { testSettings } from './settings.js';
 
 export const BASE_URL = 'https://status.ninernet.example/';
@@ -41,7 +41,7 @@ export function createPublishingWorld(options: {
     outlets: options.outlets,
     render,
     clock: { now: core.now },
-    log: pino({ level: 'silent' }),
+    log: testLog(),
     random: () => 0.5,
   });
   return {

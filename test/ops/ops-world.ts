@@ -2,7 +2,6 @@
 // createChatAdapters (Slack over signed HTTP, Discord's signed HTTP interactions) on its one HTTP server
 // with GET /healthz and GET /metrics, and a real Mastodon outlet talking to the fake instance. Twitter and
 // Bluesky run dry. A test clock; the publisher is driven by the test (runOnce) besides its own wake-ups.
-import pino from 'pino';
 import { type ChatAdapters, createChatAdapters } from '../../src/app.js';
 import type { HealthReport } from '../../src/health.js';
 import { createHttpApp, listen, type RunningServer } from '../../src/server.js';
@@ -19,6 +18,7 @@ import {
 import { FAKE_TOKEN, type FakeMastodon, startFakeMastodon } from '../fakes/mastodon.js';
 import { FAKE_SLACK, type FakeSlack, postSigned, slashCommand, startFakeSlack } from '../fakes/slack.js';
 import { createTestHerald, type TestHerald } from '../helpers/herald.js';
+import { testLog } from '../helpers/log.js';
 import { type MetricFamily, parsePrometheusText } from '../helpers/prometheus.js';
 
 export const STAFF_SLACK = { id: 'U0STAFF', name: 'ann' };
@@ -46,7 +46,7 @@ export interface OpsWorld {
   close(): Promise<void>;
 }
 
-const silent = pino({ level: 'silent' });
+const silent = testLog();
 
 const swap = (text: string, from: string, to: string): string => {
   if (!text.includes(from)) throw new Error(`the shipped config no longer holds "${from}"`);

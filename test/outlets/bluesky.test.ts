@@ -1,16 +1,16 @@
 // The bluesky outlet through the front door: commands recorded by the real core, delivered by the real
 // publisher through @atproto/api to a fake PDS on 127.0.0.1; the test clock drives every retry.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBlueskyOutlet } from '../../src/adapters/outlets/bluesky.js';
 import type { Outlet } from '../../src/adapters/outlets/outlet.js';
 import type { DeliveryAction } from '../../src/bot/types.js';
 import { BLUESKY_MEASURE, formatSocialText, graphemeLength } from '../../src/templates/social.js';
 import { type FakeBluesky, type FakeBlueskyPost, startFakeBluesky } from '../fakes/bluesky.js';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
+import { testLog } from '../helpers/log.js';
 import { createPublishingWorld, type PublishingWorld } from '../helpers/publishing.js';
 
-const APP_PASSWORD = 'abcd-efgh-ijkl-mnop';
+const APP_PASSWORD = TEST_CREDENTIALS.blueskyAppPassword;
 const HOUR = 60 * 60_000;
 
 let fake: FakeBluesky | undefined;
@@ -36,15 +36,7 @@ const alwaysOkSite: Outlet = {
 async function setup(options: { appPassword?: string; requestTimeoutMs?: number; others?: Outlet[] } = {}) {
   fake = await startFakeBluesky({ appPassword: APP_PASSWORD });
   const lines: string[] = [];
-  const log = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
+  const log = testLog({ level: 'debug', to: (line) => lines.push(line) });
   let now = () => 0;
   const outlet = createBlueskyOutlet({
     serviceUrl: fake.url,
@@ -266,7 +258,7 @@ describe('sessions and refusals', () => {
   });
 
   it('fails a delivery for a bad app password with the PDS’s reason; the site outlet is unaffected', async () => {
-    const t = await setup({ appPassword: 'wrong-pass-word-here', others: [alwaysOkSite] });
+    const t = await setup({ appPassword: TEST_CREDENTIALS.wrong.blueskyAppPassword, others: [alwaysOkSite] });
     t.world.record('nc018 smtp down "spam cleanup"');
     const reports = await t.world.publish();
     expect(reports.find((r) => r.outlet === 'bluesky')).toMatchObject({ failed: 1 });
@@ -276,7 +268,7 @@ describe('sessions and refusals', () => {
     });
     expect(t.world.core.store.deliveries({ outlet: 'site' })[0]?.status).toBe('sent');
     expect(t.fake.posts).toHaveLength(0);
-    expect(t.logs.join('\n')).not.toContain('wrong-pass-word-here');
+    expect(t.logs.join('\n')).not.toContain(TEST_CREDENTIALS.wrong.blueskyAppPassword);
   });
 
   it('fails a post the PDS rejects as invalid, and goes on with the rest of the batch', async () => {

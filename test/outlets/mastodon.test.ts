@@ -1,8 +1,6 @@
 // The Mastodon outlet through the front door: commands recorded by the real core, drained by the real
 // publisher, posted by masto to a local Mastodon (test/fakes/mastodon.ts). What the fake received is
 // compared with the site's own rendering of each post; faults are the instance's, time is the test clock's.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createMastodonOutlet,
@@ -20,6 +18,8 @@ import {
   mastodonLength,
   startFakeMastodon,
 } from '../fakes/mastodon.js';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
+import { testLog } from '../helpers/log.js';
 import { createPublishingWorld, type PublishingWorld } from '../helpers/publishing.js';
 
 const MINUTE = 60_000;
@@ -58,18 +58,12 @@ async function setup(
   } = {},
 ) {
   const started = await startFakeMastodon({ now: () => w.core.now(), ...options.fake });
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logged.push(String(chunk));
-      done();
-    },
-  });
   const accessToken = options.outlet?.accessToken ?? FAKE_TOKEN;
   tokens.push(accessToken);
   const outlet = createMastodonOutlet({
     url: started.url,
     accessToken,
-    log: pino({ level: 'trace' }, sink),
+    log: testLog({ level: 'trace', to: (line) => logged.push(line) }),
     ...options.outlet,
   });
   const w = createPublishingWorld({ outlets: [outlet, ...(options.others ?? [])] });
@@ -311,7 +305,10 @@ describe('the mastodon outlet', () => {
   });
 
   it("fails a bad token's deliveries with the instance's reason, and the site publishes regardless", async () => {
-    const { fake, world } = await setup({ outlet: { accessToken: 'revoked-token' }, others: [siteOutlet] });
+    const { fake, world } = await setup({
+      outlet: { accessToken: TEST_CREDENTIALS.wrong.mastodonToken },
+      others: [siteOutlet],
+    });
     world.record('nc018 smtp down "Spam cleanup."');
     world.record('nc026 web down "Websites are down."');
     const reports = await world.publish();

@@ -1,14 +1,13 @@
 // The twitter outlet, with the real twitter-api-v2 against a local fake of X's API, through the real core,
 // outbox and publisher: commands in, what X received out. The test clock moves; real waits are only the
 // tiny request timeout of the hang test.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import twitterText from 'twitter-text';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Outlet } from '../../src/adapters/outlets/outlet.js';
 import { createTwitterOutlet, tweetMeasure, tweetUrl } from '../../src/adapters/outlets/twitter.js';
 import type { DeliveryAction } from '../../src/bot/types.js';
 import type { TwitterCredentials } from '../../src/config.js';
+import type { Logger } from '../../src/logger.js';
 import { formatSocialText } from '../../src/templates/social.js';
 import {
   FAKE_TWITTER_CREDENTIALS,
@@ -16,9 +15,11 @@ import {
   type FakeTwitter,
   startFakeTwitter,
 } from '../fakes/twitter.js';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
+import { testLog } from '../helpers/log.js';
 import { createPublishingWorld, type PublishingWorld } from '../helpers/publishing.js';
 
-const silent = pino({ level: 'silent' });
+const silent = testLog();
 const MINUTE = 60_000;
 const TIMELINE = `/2/users/${FAKE_TWITTER_USER.id}/tweets`;
 
@@ -42,7 +43,7 @@ async function setUp(outlets: (fake: FakeTwitter) => Outlet[]) {
 
 const twitter = (
   f: FakeTwitter,
-  options: { credentials?: TwitterCredentials | null; requestTimeoutMs?: number; log?: pino.Logger } = {},
+  options: { credentials?: TwitterCredentials | null; requestTimeoutMs?: number; log?: Logger } = {},
 ) =>
   createTwitterOutlet({
     apiUrl: f.url,
@@ -297,16 +298,8 @@ describe('the twitter outlet', () => {
 
   it('fails a delivery on bad credentials with X’s reason, never logs them, and leaves other outlets be', async () => {
     const lines: string[] = [];
-    const log = pino(
-      { level: 'debug' },
-      new Writable({
-        write(chunk, _enc, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
-    const wrong = { ...FAKE_TWITTER_CREDENTIALS, appSecret: 'not-the-secret' };
+    const log = testLog({ level: 'debug', to: (line) => lines.push(line) });
+    const wrong = { ...FAKE_TWITTER_CREDENTIALS, appSecret: TEST_CREDENTIALS.wrong.twitterAppSecret };
     const { fake, world } = await setUp((f) => [twitter(f, { credentials: wrong, log }), site]);
     world.record('nc018 smtp down "Outgoing mail on NC018 is held."');
 
@@ -378,15 +371,7 @@ describe('the twitter outlet', () => {
 
   it('runs dry without credentials: the tweet goes to the log, nothing to X', async () => {
     const lines: string[] = [];
-    const log = pino(
-      { level: 'info' },
-      new Writable({
-        write(chunk, _enc, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const log = testLog({ level: 'info', to: (line) => lines.push(line) });
     const { fake, world } = await setUp((f) => [twitter(f, { credentials: null, log })]);
     world.record('nc018 smtp down "Outgoing mail on NC018 is held."');
     await world.publish();

@@ -21,7 +21,9 @@ import { FAKE_TOKEN, type FakeMastodon, startFakeMastodon } from '../fakes/masto
 import { FAKE_TWITTER_CREDENTIALS, type FakeTwitter, startFakeTwitter } from '../fakes/twitter.js';
 import { bin, root } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { DEBIAN_PYTHON } from '../helpers/feedparser.js';
+import { captureEnv } from '../helpers/log.js';
 
 /** Where a kill landed, judged afterwards from what it left behind (see `phaseOf`). */
 export const PHASES = ['boot', 'command', 'database', 'site', 'publisher', 'idle'] as const;
@@ -432,6 +434,7 @@ async function createWorld(index: number, seed: number): Promise<World> {
     HERALD_HOST: '127.0.0.1',
     HERALD_PORT: '0',
     LOG_LEVEL: 'warn',
+    ...captureEnv(),
     TWITTER_API_KEY: FAKE_TWITTER_CREDENTIALS.appKey,
     TWITTER_API_SECRET: FAKE_TWITTER_CREDENTIALS.appSecret,
     TWITTER_ACCESS_TOKEN: FAKE_TWITTER_CREDENTIALS.accessToken,
@@ -441,7 +444,7 @@ async function createWorld(index: number, seed: number): Promise<World> {
     MASTODON_ACCESS_TOKEN: FAKE_TOKEN,
     BLUESKY_SERVICE_URL: bluesky.url,
     BLUESKY_IDENTIFIER: bluesky.handle,
-    BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop',
+    BLUESKY_APP_PASSWORD: TEST_CREDENTIALS.blueskyAppPassword,
   };
   return {
     index,

@@ -2,7 +2,6 @@
 // command, sends no post twice, tears no file and corrupts no database. The harness is crash-harness.ts.
 // HERALD_LONG=1 runs 1,000 kills instead of 100; HERALD_CRASH_SEED=N replays a campaign's plan (the timing
 // of a real process is never replayed exactly); HERALD_CRASH_DEBUG=1 tells each kill as it happens.
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBlueskyOutlet } from '../../src/adapters/outlets/bluesky.js';
 import { createMastodonOutlet } from '../../src/adapters/outlets/mastodon.js';
@@ -11,6 +10,8 @@ import { createTwitterOutlet } from '../../src/adapters/outlets/twitter.js';
 import { startFakeBluesky } from '../fakes/bluesky.js';
 import { FAKE_TOKEN, startFakeMastodon } from '../fakes/mastodon.js';
 import { FAKE_TWITTER_CREDENTIALS, startFakeTwitter } from '../fakes/twitter.js';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
+import { testLog } from '../helpers/log.js';
 import { createPublishingWorld, type PublishingWorld } from '../helpers/publishing.js';
 import { formatSummary, runCrashCampaign } from './crash-harness.js';
 
@@ -49,7 +50,7 @@ describe('a post corrected between a crash after sending and the restart', () =>
     for (const close of closers.splice(0)) await close();
   });
 
-  const log = pino({ level: 'silent' });
+  const log = testLog();
   const outlets: Record<string, () => Promise<{ outlet: Outlet; count: () => number }>> = {
     async twitter() {
       const fake = await startFakeTwitter();
@@ -69,7 +70,7 @@ describe('a post corrected between a crash after sending and the restart', () =>
       const outlet = createBlueskyOutlet({
         serviceUrl: fake.url,
         identifier: fake.handle,
-        appPassword: 'abcd-efgh-ijkl-mnop',
+        appPassword: TEST_CREDENTIALS.blueskyAppPassword,
         log,
         now: () => world?.core.now() ?? 0,
       });

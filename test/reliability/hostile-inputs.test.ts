@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createHttpApp, listen, type RunningServer } from '../../src/server.js';
@@ -15,6 +14,7 @@ import { bin, createCliWorld, root } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
 import { parseFeed } from '../helpers/feedparser.js';
 import { createTestHerald } from '../helpers/herald.js';
+import { captureEnv, testLog } from '../helpers/log.js';
 import { dumpDatabase } from '../store/dump.js';
 import {
   CHAT_ROWS,
@@ -224,7 +224,7 @@ function checkConfigRow(row: ConfigRow): void {
     if (size > IN_PROCESS_MAX) {
       const r = spawnSync(process.execPath, [bin, 'run', 'list'], {
         cwd: dir,
-        env: { PATH: process.env.PATH, HOME: dir, LOG_LEVEL: 'warn', ...env },
+        env: { PATH: process.env.PATH, HOME: dir, LOG_LEVEL: 'warn', ...captureEnv(), ...env },
         encoding: 'utf8',
         timeout: ANSWER_WITHIN_MS,
       });
@@ -332,7 +332,7 @@ describe('hostile HTTP requests to the site', () => {
     const app = createHttpApp({
       publicDir: pub,
       health: () => ({ ok: true }),
-      log: pino({ level: 'silent' }),
+      log: testLog(),
     });
     server = await listen(app, '127.0.0.1', 0);
   });

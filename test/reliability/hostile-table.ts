@@ -8,7 +8,6 @@
 // signatures, oversized payloads, mention syntax in replies) in SLACK_ROWS and DISCORD_ROWS.
 
 import Database from 'better-sqlite3';
-import pino from 'pino';
 import { expect, vi } from 'vitest';
 import { createDiscordAdapter, DISCORD_INTERACTIONS_PATH } from '../../src/adapters/chat/discord.js';
 import { createSlackAdapter } from '../../src/adapters/chat/slack.js';
@@ -41,7 +40,9 @@ import {
   startFakeSlack,
   startSlackWorld,
 } from '../fakes/slack.js';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { createTestHerald, type TestHerald } from '../helpers/herald.js';
+import { testLog } from '../helpers/log.js';
 import { dumpDatabase } from '../store/dump.js';
 
 export const MB5 = 5 * 1024 * 1024;
@@ -885,7 +886,7 @@ async function withAnnouncingSlack(
   });
   const slack = herald.config.slack;
   if (!slack) throw new Error('Slack is not configured');
-  const log = pino({ level: 'silent' });
+  const log = testLog();
   const adapter = createSlackAdapter({
     config: slack,
     chat: { ...herald.config.chat, preview: false },
@@ -922,7 +923,9 @@ async function withAnnouncingSlack(
  */
 export const SLACK_ROWS: PlatformRow[] = [
   slackUnsigned('a forged signature', { signature: `v0=${'0'.repeat(64)}` }),
-  slackUnsigned('a signature made with another signing secret', { secret: 'not-the-signing-secret' }),
+  slackUnsigned('a signature made with another signing secret', {
+    secret: TEST_CREDENTIALS.wrong.slackSigningSecret,
+  }),
   slackUnsigned('a timestamp six minutes old', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }),
   slackUnsigned('no signature headers', { unsigned: true }),
   {
@@ -1123,7 +1126,7 @@ async function withDiscord(run: (rig: DiscordRig) => Promise<void>, preview = fa
     },
   });
   let now = Date.parse('2012-07-27T21:39:27Z');
-  const log = pino({ level: 'silent' });
+  const log = testLog();
   const discord = herald.config.discord;
   if (!discord) throw new Error('Discord is not configured');
   const adapter = createDiscordAdapter({

@@ -13,7 +13,6 @@
 // Slack and Discord outlet rows' `refuse` is their whole API refusing, as in the platform rows.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createChatAdapters } from '../../src/app.js';
 import type { Delivery } from '../../src/bot/types.js';
@@ -36,16 +35,18 @@ import { closeServer, listenOnLoopback } from '../fakes/loopback.js';
 import { FAKE_TOKEN, type FakeMastodon, startFakeMastodon } from '../fakes/mastodon.js';
 import { FAKE_SLACK, type FakeSlack, postSigned, slashCommand, startFakeSlack } from '../fakes/slack.js';
 import { FAKE_TWITTER_CREDENTIALS, type FakeTwitter, startFakeTwitter } from '../fakes/twitter.js';
+import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { createTestHerald, type TestHerald } from '../helpers/herald.js';
+import { testLog } from '../helpers/log.js';
 import { sleep, until } from '../helpers/wait.js';
 
-const silent = pino({ level: 'silent' });
+const silent = testLog();
 /** The outlets' request timeout in these tests (HERALD_REQUEST_TIMEOUT_MS; 30 s in production). */
 const REQUEST_TIMEOUT_MS = 500;
 /** Past the longest backoff (15 minutes) and every reset the faults announce. */
 const PAST_BACKOFF_MS = 16 * 60_000;
 const ACK_LIMIT_MS = 3_000;
-const BLUESKY_PASSWORD = 'abcd-efgh-ijkl-mnop';
+const BLUESKY_PASSWORD = TEST_CREDENTIALS.blueskyAppPassword;
 const anna: FakeUser = { id: '1500000000000000001', username: 'anna' };
 
 // ------------------------------------------------------------------------------------- a fault proxy

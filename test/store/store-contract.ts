@@ -169,6 +169,7 @@ export function describeStoreContract(name: string, makeStore: () => StoreFixtur
           nextAttemptAt: T0,
           createdAt: T0,
           sentAt: null,
+          requestId: null,
         })),
       );
       expect(new Set(applied.deliveries.map((delivery) => delivery.id)).size).toBe(outlets.length);
@@ -475,6 +476,30 @@ export function describeStoreContract(name: string, makeStore: () => StoreFixtur
       expect(store.deliveries({ action: 'edit' }).map((d) => d.outlet)).toEqual(['twitter']);
       expect(store.deliveries({ status: 'pending', outlet: 'twitter', action: 'publish' })).toHaveLength(1);
       expect(store.deliveries({ outlet: 'mastodon' })).toEqual([]);
+    });
+
+    it("stores the request id of the command with each of its deliveries, and reads it back after they're settled", () => {
+      const opened = apply({ ...opening(T0), requestId: 'slack:trigger-1' });
+      const { incidentId, postId } = opened;
+      apply({
+        ...noPost(incidentId, minutes(1), {
+          kind: 'edit',
+          edit: { postId: postId ?? -1, text: 'fixed', author: 'Ada', at: minutes(1) },
+          outlets: ['twitter'],
+        }),
+        requestId: 'discord:2',
+      });
+      expect(opened.deliveries.map((d) => d.requestId)).toEqual(['slack:trigger-1', 'slack:trigger-1']);
+      const [first] = opened.deliveries;
+      store.outbox.settle([
+        { id: first?.id ?? -1, status: 'sent', remoteId: null, remoteUrl: null, at: minutes(2) },
+      ]);
+      expect(store.deliveries().map((d) => [d.action, d.outlet, d.status, d.requestId])).toEqual([
+        ['publish', 'site', 'sent', 'slack:trigger-1'],
+        ['publish', 'twitter', 'pending', 'slack:trigger-1'],
+        ['edit', 'twitter', 'pending', 'discord:2'],
+      ]);
+      expect(store.outbox.due(minutes(3)).map((d) => d.requestId)).toEqual(['slack:trigger-1', 'discord:2']);
     });
 
     it('lists the audit newest first, limited on request', () => {

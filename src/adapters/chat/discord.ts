@@ -31,6 +31,7 @@ import type { Actor } from '../../bot/types.js';
 import type { ChatConfig, DiscordConfig, SiteConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { ChatMetrics } from '../../metrics.js';
+import { newRequestId } from '../../request-id.js';
 import type { ChatCore, DeliveryNotice } from './chat-core.js';
 import { commandText, STATUS_COMMAND } from './discord-commands.js';
 import { discordErrorFields, loggableError } from './discord-errors.js';
@@ -293,11 +294,24 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
           message: `this is Herald's \`/${STATUS_COMMAND}\`; see \`/${STATUS_COMMAND} help\`.`,
         };
     if (!mapped.ok) {
-      log.info({ platform: 'discord', actor: actor.id, reason: mapped.message }, 'command refused');
+      log.info(
+        {
+          platform: 'discord',
+          requestId: newRequestId('discord', i.id),
+          actor: actor.id,
+          reason: mapped.message,
+        },
+        'command refused',
+      );
       await editOriginal(i, renderOutcome({ kind: 'refused', code: 'syntax', message: mapped.message }, ctx));
       return;
     }
-    const input: CommandInput = { text: mapped.text, actor, requestKey: `discord:${i.id}` };
+    const input: CommandInput = {
+      text: mapped.text,
+      actor,
+      requestKey: `discord:${i.id}`,
+      requestId: newRequestId('discord', i.id),
+    };
     const outcome = chat.preview ? core.preview(input, chat.previewTtlMs) : core.handle(input);
     // Recorded by an earlier delivery of this interaction (another process, before a restart): that one
     // owns the answer.
@@ -412,7 +426,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       return;
     }
     if (!fresh) return;
-    const action = { previewId: button.previewId, actor, requestKey: `discord:${i.id}` };
+    const action = {
+      previewId: button.previewId,
+      actor,
+      requestKey: `discord:${i.id}`,
+      requestId: newRequestId('discord', i.id),
+    };
     const outcome = button.action === 'publish' ? core.confirm(action) : core.cancel(action);
     // Someone else's press (or a second press) changes nothing and leaves the author's preview alone.
     if ((outcome.kind === 'refused' && outcome.code === 'not_author') || outcome.kind === 'duplicate') {
@@ -446,7 +465,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       );
       return;
     }
-    const input: CommandInput = { text: text.trim(), actor, requestKey: `discord:${i.id}` };
+    const input: CommandInput = {
+      text: text.trim(),
+      actor,
+      requestKey: `discord:${i.id}`,
+      requestId: newRequestId('discord', i.id),
+    };
     const outcome = core.preview(input, chat.previewTtlMs);
     // A mistake in the edited text is said privately and the preview stays, to be edited again.
     if (outcome.kind === 'refused' && i.message) {
@@ -490,7 +514,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await dispatch(i, once);
     } catch (error) {
       log.error(
-        { err: loggableError(error), platform: 'discord', interaction: i.id, type: i.type },
+        {
+          err: loggableError(error),
+          platform: 'discord',
+          requestId: newRequestId('discord', i.id),
+          interaction: i.id,
+          type: i.type,
+        },
         'discord interaction failed',
       );
       if (!responded) await respond(ephemeral(renderApology())).catch(() => undefined);

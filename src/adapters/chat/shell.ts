@@ -3,6 +3,7 @@
 import readline from 'node:readline';
 import type { CommandInput, Outcome } from '../../bot/handle-command.js';
 import type { Actor } from '../../bot/types.js';
+import { newRequestId } from '../../request-id.js';
 
 export interface ShellAdapterOptions {
   input: NodeJS.ReadableStream;
@@ -11,7 +12,7 @@ export interface ShellAdapterOptions {
   handle: (input: CommandInput) => Outcome;
   render: (outcome: Outcome) => string;
   /** Called for an unexpected error: log it with context; the user gets a short apology. */
-  onError: (error: unknown, text: string) => void;
+  onError: (error: unknown, text: string, requestId: string) => void;
   banner?: string;
 }
 
@@ -45,10 +46,11 @@ export function createShellAdapter(options: ShellAdapterOptions): ShellAdapter {
             return;
           }
           if (text) {
+            const requestId = newRequestId('shell');
             try {
-              output.write(`${render(handle({ text, actor }))}\n`);
+              output.write(`${render(handle({ text, actor, requestId }))}\n`);
             } catch (error) {
-              onError(error, text);
+              onError(error, text, requestId);
               output.write(
                 'Sorry: something went wrong inside Herald and nothing was recorded. It has been logged.\n',
               );

@@ -20,6 +20,7 @@ import type { Actor } from '../../bot/types.js';
 import type { ChatConfig, SiteConfig, SlackConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { ChatMetrics } from '../../metrics.js';
+import { newRequestId } from '../../request-id.js';
 import type { ChatCore } from './chat-core.js';
 import { type Answer, type Answers, createAnswer, createAnswers } from './slack-answers.js';
 import {
@@ -212,7 +213,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     if (typeof context.receivedAt === 'number')
       options.metrics?.acknowledged('slack', (performance.now() - context.receivedAt) / 1000);
     const answer = answerFor(respond, false);
-    const where = { user: command.user_id, channel: command.channel_id, trigger: command.trigger_id };
+    const requestId = newRequestId('slack', command.trigger_id);
+    const where = { requestId, user: command.user_id, channel: command.channel_id };
     await guarded(where, answer, async () => {
       const text = fromSlackText(command.text ?? '').trim();
       const requestKey = `slack:${command.trigger_id}`;
@@ -224,7 +226,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         return;
       }
       const actor = await actorOf({ id: command.user_id, name: command.user_name }, command.channel_id);
-      const input = { text, actor, requestKey };
+      const input = { text, actor, requestKey, requestId };
       const outcome = chat.preview ? core.preview(input, chat.previewTtlMs) : core.handle(input);
       // Slack's retry of a command that was recorded: the first delivery has the answer.
       if (outcome.kind === 'duplicate' && retry) return;
@@ -288,11 +290,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     const press = pressed(args);
     if (!press) return;
     const { value, actor, answer } = press;
-    await guarded({ user: actor.id, preview: value.previewId }, answer, async () => {
+    const requestId = newRequestId('slack', args.body.trigger_id);
+    await guarded({ requestId, user: actor.id, preview: value.previewId }, answer, async () => {
       const requestKey = value.requestId ? `slack:${value.requestId}` : undefined;
       const outcome = core.confirm({
         previewId: value.previewId,
         actor,
+        requestId,
         ...(requestKey ? { requestKey } : {}),
       });
       await settle(args, outcome, value, answer);
@@ -353,11 +357,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     const answer = answerFor(respondVia(meta.responseUrl), true);
     const text = view.state.values[EDIT_INPUT.block]?.[EDIT_INPUT.action]?.value ?? '';
     let acked = false;
-    await guarded({ user: body.user.id, preview: meta.previewId }, answer, async () => {
+    // A view submission has a trigger_id (a closed view would not).
+    const requestId = newRequestId('slack', (body as { trigger_id?: string }).trigger_id);
+    await guarded({ requestId, user: body.user.id, preview: meta.previewId }, answer, async () => {
       const actor = await actorOf({ id: body.user.id, name: body.user.name }, meta.channel);
       const input = {
         text,
         actor,
+        requestId,
         ...(meta.requestId ? { requestKey: `slack:${meta.requestId}` } : {}),
       };
       const outcome = core.preview(input, chat.previewTtlMs);

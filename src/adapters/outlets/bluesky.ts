@@ -264,7 +264,7 @@ export function createBlueskyOutlet(options: BlueskyOutletOptions): Outlet {
         );
         if (earlier) {
           log.info(
-            { outlet: 'bluesky', delivery: delivery.id, uri: earlier.uri },
+            { outlet: 'bluesky', delivery: delivery.id, requestId: delivery.requestId, uri: earlier.uri },
             'an earlier attempt had landed; recording it instead of posting again',
           );
           return sent(earlier);

@@ -148,7 +148,7 @@ export function createDiscordAnnounceOutlet(options: DiscordAnnounceOptions): Ou
   }
 
   async function deliverOne(item: OutboundItem): Promise<DeliveryResult> {
-    const { id, action } = item.delivery;
+    const { id, action, requestId } = item.delivery;
     const content = formatAnnouncement(item.post, action);
     if (item.thread.root === null) {
       const sent = await send(channelId, content, id);
@@ -158,12 +158,12 @@ export function createDiscordAnnounceOutlet(options: DiscordAnnounceOptions): Ou
       } catch (error) {
         // The message is out: record it; the incident's next post starts the thread.
         log.warn(
-          { error: discordErrorFields(error), outlet: 'discord', delivery: id },
+          { error: discordErrorFields(error), outlet: 'discord', delivery: id, requestId },
           'announced, but the thread could not be started',
         );
       }
       log.info(
-        { outlet: 'discord', delivery: id, message: sent.id, thread: threadId },
+        { outlet: 'discord', delivery: id, requestId, message: sent.id, thread: threadId },
         'announced on discord',
       );
       return {
@@ -176,7 +176,7 @@ export function createDiscordAnnounceOutlet(options: DiscordAnnounceOptions): Ou
     const threadId = await threadOf(item);
     const sent = await send(threadId, content, id);
     log.info(
-      { outlet: 'discord', delivery: id, message: sent.id, thread: threadId },
+      { outlet: 'discord', delivery: id, requestId, message: sent.id, thread: threadId },
       'posted in the discord thread',
     );
     return {

@@ -22,6 +22,7 @@ export function createDryRunOutlet(options: { name: string; measure: Measure; lo
           {
             outlet: name,
             delivery: delivery.id,
+            requestId: delivery.requestId,
             inReplyTo: thread.parent,
             length: measure.length(text),
             text,

@@ -189,13 +189,24 @@ export function createMastodonOutlet(options: MastodonOutletOptions): Outlet {
       // Mastodon answers that 404 before it looks at the key, so the same key is safe to send again.
       if (!(thread.parent && isNotFound(error))) throw error;
       log.warn(
-        { outlet: 'mastodon', delivery: delivery.id, inReplyTo: thread.parent },
+        {
+          outlet: 'mastodon',
+          delivery: delivery.id,
+          requestId: delivery.requestId,
+          inReplyTo: thread.parent,
+        },
         'the mastodon status to reply to is gone; posting this one on its own',
       );
       status = await client.v1.statuses.create(params, meta);
     }
     log.info(
-      { outlet: 'mastodon', delivery: delivery.id, attempt: delivery.attempts, status: status.id },
+      {
+        outlet: 'mastodon',
+        delivery: delivery.id,
+        requestId: delivery.requestId,
+        attempt: delivery.attempts,
+        status: status.id,
+      },
       'mastodon status posted',
     );
     return { id: delivery.id, ok: true, remoteId: status.id, remoteUrl: status.url ?? null };

@@ -137,7 +137,7 @@ export function createSlackAnnounceOutlet(options: SlackAnnounceOptions): Outlet
   }
 
   async function attempt(item: OutboundItem): Promise<Attempt> {
-    const { id, attempts, action } = item.delivery;
+    const { id, attempts, action, requestId } = item.delivery;
     const sent = (ts: string): Attempt => ({
       result: { id, ok: true, remoteId: ts, remoteUrl: null },
       notSent: false,
@@ -151,7 +151,7 @@ export function createSlackAnnounceOutlet(options: SlackAnnounceOptions): Outlet
           const earlier = await findEarlier(item);
           if (earlier) {
             log.info(
-              { outlet: SLACK_OUTLET, delivery: id, ts: earlier },
+              { outlet: SLACK_OUTLET, delivery: id, requestId, ts: earlier },
               'announcement already in Slack: recorded',
             );
             return sent(earlier);
@@ -159,7 +159,7 @@ export function createSlackAnnounceOutlet(options: SlackAnnounceOptions): Outlet
         } catch (error) {
           // Without the history scopes the check cannot be made; sending is still better than silence.
           if ((error as { code?: string }).code !== webApi.ErrorCode.PlatformError) throw error;
-          log.warn({ err: error, delivery: id }, 'could not look for an earlier announcement');
+          log.warn({ err: error, delivery: id, requestId }, 'could not look for an earlier announcement');
         }
       }
       posting = true;
@@ -178,7 +178,7 @@ export function createSlackAnnounceOutlet(options: SlackAnnounceOptions): Outlet
         },
       });
       if (!response.ts) throw new Error('Slack answered without a message ts');
-      log.info({ outlet: SLACK_OUTLET, delivery: id, ts: response.ts }, 'announcement posted');
+      log.info({ outlet: SLACK_OUTLET, delivery: id, requestId, ts: response.ts }, 'announcement posted');
       return sent(response.ts);
     } catch (error) {
       return classify(item, error, posting);

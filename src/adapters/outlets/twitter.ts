@@ -247,7 +247,10 @@ export function createTwitterOutlet(options: TwitterOutletOptions): Outlet {
       if ((cleanAttempts.get(id) ?? 0) < attempts - 1) {
         const earlier = await findEarlier(item, text);
         if (earlier) {
-          log.info({ outlet: 'twitter', delivery: id, tweet: earlier.id }, 'tweet already on X: recorded');
+          log.info(
+            { outlet: 'twitter', delivery: id, requestId: item.delivery.requestId, tweet: earlier.id },
+            'tweet already on X: recorded',
+          );
           return sent(earlier.id);
         }
       }
@@ -257,7 +260,10 @@ export function createTwitterOutlet(options: TwitterOutletOptions): Outlet {
       );
       const tweetId = response.data?.id;
       if (!tweetId) throw new Error('X answered without a tweet id');
-      log.info({ outlet: 'twitter', delivery: id, tweet: tweetId }, 'tweet posted');
+      log.info(
+        { outlet: 'twitter', delivery: id, requestId: item.delivery.requestId, tweet: tweetId },
+        'tweet posted',
+      );
       return sent(tweetId);
     } catch (error) {
       return classify(item, error, posting, timeoutMs);

@@ -1,0 +1,40 @@
+// Runs after every other test (vitest.config.ts: the "log-scan" project, groupOrder 1): no credential the
+// suite gave Herald is in any log line any test produced, in-process or in a spawned `herald`.
+
+import { describe, expect, inject, it } from 'vitest';
+import { TEST_SECRET_PATTERNS, TEST_SECRETS } from '../helpers/credentials.js';
+import { type ScanReport, scanCapture, summarize } from './scan.js';
+
+// Floors well under what a whole run writes (about MEASURED lines), so that a capture that silently stopped
+// working, or a run of only some files, fails instead of passing on an empty folder.
+const MIN_LINES = 5_000;
+const MIN_IN_PROCESS_FILES = 40;
+const MIN_CHILD_FILES = 20;
+
+describe('the logs of the whole test suite', () => {
+  let report: ScanReport;
+  const scanned = (): ScanReport => {
+    report ??= scanCapture(inject('logCaptureDir'), TEST_SECRETS, TEST_SECRET_PATTERNS);
+    return report;
+  };
+
+  it('were captured: enough lines, from tests in-process and from spawned herald processes', () => {
+    const r = scanned();
+    process.stdout.write(`${summarize(r)}\n`);
+    expect(r.lines, summarize(r)).toBeGreaterThanOrEqual(MIN_LINES);
+    expect(r.byKind['in-process'].files, summarize(r)).toBeGreaterThanOrEqual(MIN_IN_PROCESS_FILES);
+    expect(r.byKind.child.files, summarize(r)).toBeGreaterThanOrEqual(MIN_CHILD_FILES);
+    expect(r.byKind.child.lines, summarize(r)).toBeGreaterThan(0);
+  });
+
+  it('show redaction at work and request ids on their lines', () => {
+    const r = scanned();
+    expect(r.redactedLines, summarize(r)).toBeGreaterThan(0);
+    expect(r.requestIdLines, summarize(r)).toBeGreaterThan(0);
+  });
+
+  it('hold no credential of test/helpers/credentials.ts', () => {
+    const r = scanned();
+    expect(r.leaks.slice(0, 20), summarize(r)).toEqual([]);
+  });
+});
