@@ -474,6 +474,7 @@ async function discordCommand(args: string[], io: Io): Promise<number> {
     apiUrl: config.discord.apiUrl,
     guildId,
     messageLimit: config.core.messageLimit,
+    templates: config.core.templates,
   });
   io.stdout.write(`${formatRegistration(done)}\n`);
   return EXIT.ok;

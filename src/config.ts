@@ -8,6 +8,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { type CoreSettings, DEFAULT_TITLES } from './bot/catalog.js';
 import { SUBCOMMANDS } from './bot/command-spec.js';
+import { parseTemplateText } from './bot/message-templates.js';
 
 export const KNOWN_OUTLETS = ['site', 'twitter', 'mastodon', 'bluesky'] as const;
 
@@ -28,6 +29,24 @@ const systemSchema = z.strictObject({
 });
 
 const idList = z.array(z.string().min(1)).default([]);
+
+/** Template text: `{name}` placeholders, `{{` and `}}` for braces (src/bot/message-templates.ts). */
+const templateText = (what: string) =>
+  z.string().superRefine((text, ctx) => {
+    if (text.trim() === '') ctx.addIssue({ code: 'custom', message: `expected the ${what}; it is empty` });
+    const parsed = parseTemplateText(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+  });
+const oneLine = z.string().regex(/^[^\r\n]*$/, 'expected one line');
+
+const templateSchema = z.strictObject({
+  description: oneLine.min(1).optional(),
+  message: templateText('text of the message'),
+  title: templateText('title').pipe(oneLine).optional(),
+  tags: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a tag: lowercase letters, digits and "-"'))
+    .default([]),
+});
 
 const fileSchema = z.strictObject({
   site: z.strictObject({
@@ -95,6 +114,7 @@ const fileSchema = z.strictObject({
     })
     .default({ preview: true, previewMinutes: 15 }),
   outlets: z.array(z.enum(KNOWN_OUTLETS)).default(['site', 'twitter', 'mastodon', 'bluesky']),
+  templates: z.record(word, templateSchema).default({}),
 });
 
 type ConfigFile = z.infer<typeof fileSchema>;
@@ -299,6 +319,13 @@ function toCoreSettings(file: ConfigFile): CoreSettings {
     staff: file.staff,
     messageLimit: file.limits.messageLength,
     outlets: [...file.outlets],
+    templates: Object.entries(file.templates).map(([name, t]) => ({
+      name,
+      description: t.description ?? null,
+      message: t.message,
+      title: t.title ?? null,
+      tags: t.tags,
+    })),
   };
 }
 

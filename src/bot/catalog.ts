@@ -1,6 +1,8 @@
 // What the core needs to know from the configuration: the systems and services it may talk about, the
 // client time zones, who is staff, and the limits. src/config.ts builds this from herald.config.yaml.
 
+import type { MessageTemplate } from './message-templates.js';
+
 export interface ServiceDef {
   id: string;
   /** Display name: `SMTP`, `Web server`. */
@@ -70,6 +72,8 @@ export interface CoreSettings {
   messageLimit: number;
   /** Outlets each new post is delivered to (one delivery row each): `site`, `twitter`, ... */
   outlets: string[];
+  /** Canned messages, by name: `--template spam` (src/bot/message-templates.ts). */
+  templates: MessageTemplate[];
 }
 
 const norm = (s: string): string => s.trim().toLowerCase();

@@ -37,8 +37,8 @@ export const SUBCOMMAND_ORDER: readonly SubcommandId[] = [
  */
 export const SUBCOMMANDS: readonly SubcommandId[] = SUBCOMMAND_ORDER.filter((id) => id !== 'change');
 
-export type OptionName = 'at' | 'tag' | 'title' | 'start' | 'end' | 'number';
-export type OptionKind = 'time' | 'tags' | 'text' | 'number';
+export type OptionName = 'at' | 'tag' | 'title' | 'start' | 'end' | 'number' | 'template' | 'with';
+export type OptionKind = 'time' | 'tags' | 'text' | 'number' | 'template' | 'pairs';
 
 export interface OptionSpec {
   name: OptionName;
@@ -50,6 +50,8 @@ export interface OptionSpec {
   /** Placeholder shown in usage lines: `TIME`, `T[,T...]`. */
   placeholder: string;
   description: string;
+  /** May be given more than once (`--with a=1 --with b=2`); others are refused when given twice. */
+  repeatable?: boolean;
 }
 
 export const TITLE_LIMIT = 200;
@@ -102,6 +104,23 @@ export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = {
     placeholder: 'N',
     description: 'continue an update numbering begun before Herald: `--number 14`',
   },
+  template: {
+    name: 'template',
+    aliases: [],
+    kind: 'template',
+    placeholder: 'NAME',
+    description:
+      'a canned message from the configuration instead of a quoted one: `--template spam` (see `help templates`)',
+  },
+  with: {
+    name: 'with',
+    aliases: [],
+    kind: 'pairs',
+    placeholder: 'NAME=VALUE',
+    description:
+      'fills the template’s placeholder {NAME}: `--with eta=23:00`; the value runs to the next option or NAME= word',
+    repeatable: true,
+  },
 };
 
 export interface ArgSpec {
@@ -131,7 +150,7 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
   change: {
     id: 'change',
     usage:
-      '/status <system> <service>[,<service>...] <state> "<message>" [--at TIME] [--tag T[,T...]] [--title "..."]',
+      '/status <system> <service>[,<service>...] <state> "<message>" [--at TIME] [--tag T[,T...]] [--title "..."] [--template NAME [--with NAME=VALUE]]',
     summary: 'Change the state of services on a system and post why; opens or updates an outage.',
     args: [
       { name: 'system', description: 'a server or platform: `nc018`, `email`' },
@@ -139,9 +158,10 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
       { name: 'state', description: 'up, degraded, down or maintenance (see `help states`)' },
       MESSAGE_ARG,
     ],
-    options: ['at', 'tag', 'title'],
+    options: ['at', 'tag', 'title', 'template', 'with'],
     required: [],
     examples: [
+      '/status nc018 smtp down --template spam --at 21:39',
       '/status nc018 smtp down "We are once again dealing with a spam problem on NC018 and have shut down the SMTP server." --at 21:39 --tag spam,smtp',
       '/status nc018 smtp up "We’ve cleaned up the spam and restarted SMTP on server NC018 at 22:13 UTC. You can now send email again." --at "15:13 Vancouver"',
       '/status nc018 spam degraded "We have disabled the spam defences on server NC018." --title "Spam defences on server NC018"',
@@ -149,10 +169,11 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
   },
   update: {
     id: 'update',
-    usage: '/status update <incident> "<message>" [--at TIME] [--tag T[,T...]] [--title "..."] [--number N]',
+    usage:
+      '/status update <incident> "<message>" [--at TIME] [--tag T[,T...]] [--title "..."] [--number N] [--template NAME [--with NAME=VALUE]]',
     summary: 'Post the next numbered update of an open incident or notice.',
     args: [INCIDENT_ARG, MESSAGE_ARG],
-    options: ['at', 'tag', 'title', 'number'],
+    options: ['at', 'tag', 'title', 'number', 'template', 'with'],
     required: [],
     examples: [
       '/status update 42 "We continue to work against the spam, and are escalating the defences."',
@@ -162,13 +183,15 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
   },
   resolve: {
     id: 'resolve',
-    usage: '/status resolve <incident> "<message>" [--at TIME] [--tag T[,T...]]',
+    usage:
+      '/status resolve <incident> "<message>" [--at TIME] [--tag T[,T...]] [--template NAME [--with NAME=VALUE]]',
     summary: 'Close an incident; its components go back to operational.',
     args: [INCIDENT_ARG, MESSAGE_ARG],
-    options: ['at', 'tag'],
+    options: ['at', 'tag', 'template', 'with'],
     required: [],
     examples: [
       '/status resolve nc018 smtp "We’ve cleaned up the spam and restarted SMTP on server NC018. You can now send email again." --at 22:13',
+      '/status resolve 42 --template spam-restart --at 22:13',
     ],
   },
   maintenance: {
@@ -247,11 +270,11 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
   help: {
     id: 'help',
     usage: '/status help [topic]',
-    summary: 'Show help on a subcommand, or on `times`, `states` or `options`.',
-    args: [{ name: 'topic', description: 'a subcommand, or `times`, `states`, `options`' }],
+    summary: 'Show help on a subcommand, or on `times`, `states`, `options` or `templates`.',
+    args: [{ name: 'topic', description: 'a subcommand, or `times`, `states`, `options`, `templates`' }],
     options: [],
     required: [],
-    examples: ['/status help', '/status help maintenance', '/status help times'],
+    examples: ['/status help', '/status help maintenance', '/status help times', '/status help templates'],
   },
 };
 

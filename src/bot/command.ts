@@ -1,5 +1,6 @@
 // The one typed Command every chat surface is turned into. Parsing produces it; decide consumes it.
 
+import type { TemplateUse } from './message-templates.js';
 import type { ComponentState } from './types.js';
 
 /** An instant as read from the user's words, kept with the words so replies can echo how they were read. */
@@ -13,6 +14,9 @@ export type IncidentRef =
   | { by: 'number'; number: number }
   | { by: 'component'; system: string; service: string };
 
+/** What a post says: the text typed in quotes, or a configured template (`--template spam`) decide fills. */
+export type MessageSource = string | TemplateUse;
+
 /** `12.3`: incident 12, post number 3. */
 export interface PostRef {
   incident: number;
@@ -25,7 +29,7 @@ export type Command =
       system: string;
       services: string[];
       state: ComponentState;
-      message: string;
+      message: MessageSource;
       at: ReadTime | null;
       tags: string[];
       title: string | null;
@@ -33,14 +37,14 @@ export type Command =
   | {
       kind: 'update';
       incident: IncidentRef;
-      message: string;
+      message: MessageSource;
       at: ReadTime | null;
       tags: string[];
       title: string | null;
       /** Continue a numbering begun before Herald (`--number 14`). */
       number: number | null;
     }
-  | { kind: 'resolve'; incident: IncidentRef; message: string; at: ReadTime | null; tags: string[] }
+  | { kind: 'resolve'; incident: IncidentRef; message: MessageSource; at: ReadTime | null; tags: string[] }
   | {
       kind: 'maintenance';
       system: string;

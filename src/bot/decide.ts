@@ -2,7 +2,8 @@
 // Pure: no clock, no I/O; the store view is read-only and the caller runs this inside one transaction.
 
 import type { CoreSettings } from './catalog.js';
-import type { Command, IncidentRef, PostRef } from './command.js';
+import type { Command, IncidentRef, MessageSource, PostRef } from './command.js';
+import { componentValues, type FilledMessage, fillMessage } from './message-templates.js';
 import type { Change, IncidentPatch, NewPost, StateRepository } from './ports.js';
 import { accept, type Result, refuse } from './refusal.js';
 import { completedTitle, componentTitle, updateTitle } from './titles.js';
@@ -119,9 +120,31 @@ function nextNumber(incident: Incident, given: number | null): Result<number> {
   return accept(given);
 }
 
-/** `<system> <services> <state> "<message>"`: opens, updates or closes the story about those components. */
+/** A template's note for the answer: which one made the message. */
+const templateNotes = (filled: FilledMessage): string[] =>
+  filled.template ? [`message from template "${filled.template}"`] : [];
+
+const withNotes = (decision: Result<Decision>, notes: readonly string[]): Result<Decision> =>
+  decision.ok ? accept({ ...decision.value, notes: [...notes, ...decision.value.notes] }) : decision;
+
+/** `<system> <services> <state> "<message>"` or `--template`: the command's words filled the template. */
 function decideChange(
   cmd: Extract<WritingCommand, { kind: 'change' }>,
+  view: StateView,
+  ctx: DecideContext,
+): Result<Decision> {
+  const filled = fillMessage(cmd.message, {}, ctx.settings, 'the command does not give it');
+  if (!filled.ok) return filled;
+  const { text, title } = filled.value;
+  return withNotes(
+    decideTypedChange({ ...cmd, message: text, title: cmd.title ?? title }, view, ctx),
+    templateNotes(filled.value),
+  );
+}
+
+/** Opens, updates or closes the story about those components. */
+function decideTypedChange(
+  cmd: Extract<WritingCommand, { kind: 'change' }> & { message: string },
   view: StateView,
   ctx: DecideContext,
 ): Result<Decision> {
@@ -335,6 +358,8 @@ function decideUpdate(
   const number = nextNumber(incident, cmd.number);
   if (!number.ok) return number;
   const n = number.value;
+  const filled = fillIncidentMessage(cmd.message, incident, ctx);
+  if (!filled.ok) return filled;
   return accept({
     change: {
       ...baseChange(cmd, ctx),
@@ -343,8 +368,8 @@ function decideUpdate(
         ctx,
         {
           number: n,
-          title: cmd.title ?? updateTitle(ctx.settings.titles, incident.title, n),
-          text: cmd.message,
+          title: cmd.title ?? filled.value.title ?? updateTitle(ctx.settings.titles, incident.title, n),
+          text: filled.value.text,
           tags: cmd.tags,
           eventAt: cmd.at?.at ?? null,
         },
@@ -354,8 +379,22 @@ function decideUpdate(
       retract: null,
       components: [],
     },
-    notes: [],
+    notes: templateNotes(filled.value),
   });
+}
+
+/** An update's or resolution's message: a template gets the incident's number and components. */
+function fillIncidentMessage(
+  message: MessageSource,
+  incident: Incident,
+  ctx: DecideContext,
+): Result<FilledMessage> {
+  const values = {
+    ...componentValues(ctx.settings.catalog, incident.components),
+    incident: String(incident.id),
+  };
+  const lacking = `incident ${ref(incident)} has no components to name (it is a ${incident.kind})`;
+  return fillMessage(message, values, ctx.settings, lacking);
 }
 
 function decideResolve(
@@ -368,6 +407,9 @@ function decideResolve(
   const incident = active.value;
   const { settings } = ctx;
   const n = incident.lastNumber + 1;
+  // The template's title is not used: a resolution's title says it is over.
+  const filled = fillIncidentMessage(cmd.message, incident, ctx);
+  if (!filled.ok) return filled;
   const when = cmd.at?.at ?? ctx.now;
   const title =
     incident.kind === 'maintenance'
@@ -386,7 +428,7 @@ function decideResolve(
       },
       post: newPost(
         ctx,
-        { number: n, title, text: cmd.message, tags: cmd.tags, eventAt: cmd.at?.at ?? null },
+        { number: n, title, text: filled.value.text, tags: cmd.tags, eventAt: cmd.at?.at ?? null },
         incident.components.length ? 'operational' : null,
       ),
       edit: null,
@@ -394,6 +436,7 @@ function decideResolve(
       components: wasStarted ? incident.components.map((k) => ({ ...k, state: 'operational' as const })) : [],
     },
     notes: [
+      ...templateNotes(filled.value),
       incident.status === 'scheduled'
         ? `maintenance ${ref(incident)} had not started: it is marked completed (cancelled) and no component changed`
         : `incident ${ref(incident)} is ${status}${incident.components.length ? `: ${describe(incident.components)} operational` : ''}`,

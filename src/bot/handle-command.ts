@@ -150,7 +150,7 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
     const cmd = parsed.value;
     switch (cmd.kind) {
       case 'help':
-        return { outcome: { kind: 'help', text: helpText(cmd.topic) } };
+        return { outcome: { kind: 'help', text: helpText(cmd.topic, settings.templates) } };
       case 'list':
         return {
           outcome: {

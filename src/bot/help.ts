@@ -13,10 +13,18 @@ import {
   TIME_FORMS,
   TIME_NOTES,
 } from './command-spec.js';
+import {
+  BUILTIN_PLACEHOLDERS,
+  describeTemplate,
+  isBuiltin,
+  listPlaceholders,
+  type MessageTemplate,
+  placeholdersOf,
+} from './message-templates.js';
 import { shorten } from './refusal.js';
 import type { ComponentState } from './types.js';
 
-const EXTRA_TOPICS = ['times', 'states', 'options'] as const;
+const EXTRA_TOPICS = ['times', 'states', 'options', 'templates'] as const;
 const TOPICS: readonly string[] = [...SUBCOMMAND_ORDER, ...EXTRA_TOPICS];
 
 const optionLine = (name: OptionName): string => {
@@ -90,11 +98,35 @@ function optionsHelp(only?: OptionName): string {
   return lines.join('\n');
 }
 
-export function helpText(topic: string | null): string {
+/** The configured templates, what each needs, and how to use them. */
+function templatesHelp(templates: readonly MessageTemplate[]): string {
+  const takenBy = SUBCOMMAND_ORDER.filter((id) => SUBCOMMAND_SPECS[id].options.includes('template'));
+  const lines = [
+    `Templates: canned messages from the configuration, used instead of a quoted message by ${takenBy.map((id) => `\`${id}\``).join(', ')}.`,
+  ];
+  if (templates.length === 0) {
+    lines.push('None are configured: add them under `templates:` in herald.config.yaml.');
+  }
+  for (const t of templates) {
+    const own = placeholdersOf(t).filter((n) => !isBuiltin(n));
+    const needs = own.length > 0 ? ` Needs ${own.map((n) => `\`--with ${n}=…\``).join(' ')}.` : '';
+    lines.push(`  \`${t.name}\`: ${describeTemplate(t)}.${needs}`);
+  }
+  lines.push(
+    '',
+    'Example: `/status nc018 smtp down --template spam`; `/status nc018 all down --template reboot --with eta=23:00 UTC`.',
+    `Herald fills ${listPlaceholders(Object.keys(BUILTIN_PLACEHOLDERS))}; every other placeholder is given with \`--with NAME=VALUE\`.`,
+  );
+  return lines.join('\n');
+}
+
+/** Help on a topic; `templates` lists the configured ones. */
+export function helpText(topic: string | null, templates: readonly MessageTemplate[] = []): string {
   if (topic === null || topic.trim() === '') return overview();
   const t = topic.trim().toLowerCase();
   const subcommand = SUBCOMMAND_ORDER.find((id) => id === t);
   if (subcommand) return subcommandHelp(subcommand);
+  if (t === 'templates' || t === 'template') return templatesHelp(templates);
   if (t === 'times' || t === 'time') return timesHelp();
   if (t === 'states' || t === 'state') return statesHelp();
   if (t === 'options') return optionsHelp();

@@ -2,7 +2,7 @@
 // was probably meant. The grammar lives in command-spec.ts; this file only walks it.
 
 import { type CoreSettings, findService, findSystem, type SystemDef, suggest } from './catalog.js';
-import type { Command, IncidentRef, PostRef, ReadTime } from './command.js';
+import type { Command, IncidentRef, MessageSource, PostRef, ReadTime } from './command.js';
 import {
   ALL_STATE_WORDS,
   FUTURE_TOLERANCE_MS,
@@ -17,6 +17,17 @@ import {
   type SubcommandId,
   TITLE_LIMIT,
 } from './command-spec.js';
+import {
+  BUILTIN_PLACEHOLDERS,
+  componentValues,
+  findTemplate,
+  isBuiltin,
+  listPlaceholders,
+  missingPlaceholders,
+  PLACEHOLDER_NAME,
+  placeholdersOf,
+  templateTime,
+} from './message-templates.js';
 import { formatUtc, parseTime } from './parse-time.js';
 import { accept, type Refusal, type Result, refuse, shorten } from './refusal.js';
 import { type Token, tokenize } from './tokenize.js';
@@ -33,6 +44,8 @@ interface RawOption {
   spelled: string;
   text: string;
   quoted: boolean;
+  /** A repeatable option's later occurrences (`--with a=1 --with b=2`). */
+  repeats?: RawOption[];
 }
 
 type RawOptions = Partial<Record<OptionName, RawOption>>;
@@ -153,7 +166,8 @@ function splitOptions(
     const spec = findOption(id, word.name);
     if (!spec) return unknownOption(id, word.name);
     const spelled = t.text.replace(/=.*$/s, '');
-    if (options[spec.name]) {
+    const earlier = options[spec.name];
+    if (earlier && !spec.repeatable) {
       return refuse(
         'syntax',
         `--${spec.name} is given twice; give it once` +
@@ -182,7 +196,9 @@ function splitOptions(
         `${spelled} needs a value: ${spec.description}. Put a value of several words in quotes.`,
       );
     }
-    options[spec.name] = { spelled, text: words.join(' '), quoted };
+    const value = { spelled, text: words.join(' '), quoted };
+    if (earlier) earlier.repeats = [...(earlier.repeats ?? []), value];
+    else options[spec.name] = value;
   }
   return accept({ positional, options });
 }
@@ -205,6 +221,7 @@ function unknownOption(id: SubcommandId, name: string): Refusal {
 }
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const unionTags = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
 
 function readOptions(id: SubcommandId, raw: RawOptions, ctx: ParseContext): Result<Options> {
   const out: Options = { at: null, start: null, end: null, tags: [], title: null, number: null };
@@ -392,6 +409,144 @@ function checkMessage(text: string, ctx: ParseContext, what: string): Result<str
   return accept(message);
 }
 
+// ------------------------------------------------------------------------------------------- templates
+
+/** What a command's own words fill in a template, and the placeholders decide fills later (from the incident). */
+interface TemplateFills {
+  values: Record<string, string>;
+  later: readonly string[];
+}
+
+/**
+ * The quoted message, or the template `--template` names: its `--with` values read and every placeholder
+ * checked, so that one left unfilled is refused here, naming it and how to fill it. Its tags join `--tag`'s.
+ */
+function readMessageSource(
+  id: 'change' | 'update' | 'resolve',
+  p: Positional,
+  words: readonly Token[],
+  raw: RawOptions,
+  ctx: ParseContext,
+  fills: TemplateFills,
+): Result<{ message: MessageSource; tags: string[] }> {
+  if (!raw.template) {
+    if (raw.with) {
+      return refuse(
+        'option_value',
+        `${raw.with.spelled} fills a template’s placeholders; use it with --template NAME (see \`help templates\`).`,
+      );
+    }
+    const message = readMessage(id, p, words, raw, ctx);
+    return message.ok ? accept({ message: message.value, tags: [] }) : message;
+  }
+  // A name is one word; unquoted words after it (taken as the option's value) were meant as a message.
+  const [name = '', ...more] = raw.template.quoted
+    ? [raw.template.text.trim()]
+    : raw.template.text.trim().split(/\s+/);
+  const typed = [
+    ...words.map((t) => t.text),
+    ...more,
+    ...p.quoted.map((t) => t.text),
+    ...p.after.map((t) => t.text),
+  ];
+  if (typed.length > 0) {
+    return refuse(
+      'syntax',
+      `give either a message in quotes or ${raw.template.spelled} ${shorten(name)}, not both ` +
+        `(${quoteBack(typed.join(' '))} was given too).`,
+    );
+  }
+  const templates = ctx.settings.templates;
+  const template = findTemplate(templates, name);
+  if (!template) {
+    if (templates.length === 0) {
+      return refuse(
+        'unknown_template',
+        `there is no template ${quoteBack(name)}: none are configured (add them under \`templates:\` in herald.config.yaml).`,
+      );
+    }
+    const guess = suggest(
+      name,
+      templates.map((t) => t.name),
+    );
+    return refuse(
+      'unknown_template',
+      `unknown template ${quoteBack(name)}${guess ? `: did you mean "${guess}"?` : '.'} ` +
+        `Templates: ${templates.map((t) => t.name).join(', ')} (see \`help templates\`).`,
+    );
+  }
+  const own = placeholdersOf(template).filter((n) => !isBuiltin(n));
+  const given = readWith(raw.with, template.name, own);
+  if (!given.ok) return given;
+  const values = { ...fills.values, ...given.value };
+  const missing = missingPlaceholders(template, values).filter((n) => !fills.later.includes(n));
+  const unfilled = missing.filter((n) => !isBuiltin(n));
+  if (unfilled.length > 0) {
+    return refuse(
+      'unfilled_placeholder',
+      `template \`${template.name}\` needs ${listPlaceholders(unfilled)}: add ${unfilled.map((n) => `--with ${n}=…`).join(' ')}.`,
+    );
+  }
+  const cannot = missing.filter(isBuiltin);
+  if (cannot.length > 0) {
+    return refuse(
+      'unfilled_placeholder',
+      `template \`${template.name}\` uses ${listPlaceholders(cannot)}, which ${describe(id)} cannot fill ` +
+        `(${cannot.map((n) => `{${n}}: ${BUILTIN_PLACEHOLDERS[n]}`).join('; ')}).`,
+    );
+  }
+  return accept({
+    message: { name: template.name, message: template.message, title: template.title, values },
+    tags: template.tags,
+  });
+}
+
+/** `--with eta=23:00 cause=a disk --with "note=…"`: a new pair starts at each NAME= word. */
+function readWith(
+  raw: RawOption | undefined,
+  template: string,
+  own: readonly string[],
+): Result<Record<string, string>> {
+  const values: Record<string, string> = {};
+  if (!raw) return accept(values);
+  for (const option of [raw, ...(raw.repeats ?? [])]) {
+    for (const pair of option.text.trim().split(/\s+(?=[^\s=]+=)/)) {
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, Math.max(eq, 0)).toLowerCase();
+      const value = pair.slice(eq + 1).trim();
+      if (eq < 0 || !PLACEHOLDER_NAME.test(name)) {
+        return refuse(
+          'option_value',
+          `${option.spelled} takes NAME=VALUE, a placeholder’s name and its value: \`--with eta=23:00\`; ` +
+            `not ${quoteBack(pair)}.`,
+        );
+      }
+      if (isBuiltin(name)) {
+        return refuse(
+          'option_value',
+          `{${name}} is filled by Herald (${BUILTIN_PLACEHOLDERS[name]}); ${option.spelled} cannot set it.`,
+        );
+      }
+      if (!own.includes(name)) {
+        const guess = suggest(name, own);
+        const has = own.length > 0 ? `its own are ${listPlaceholders(own)}` : 'it has none of its own';
+        return refuse(
+          'option_value',
+          `template \`${template}\` has no {${shorten(name)}}${guess ? `: did you mean {${guess}}?` : ';'} ${guess ? capitalize(has) : has}.`,
+        );
+      }
+      if (Object.hasOwn(values, name)) {
+        return refuse('option_value', `{${name}} is given twice with ${option.spelled}; give it once.`);
+      }
+      if (blank(value)) {
+        return refuse('option_value', `${option.spelled} ${name}= is empty: give {${name}} a value.`);
+      }
+      values[name] = value;
+    }
+  }
+  return accept(values);
+}
+
 function resolveSystem(word: string, ctx: ParseContext): Result<SystemDef> {
   const { catalog } = ctx.settings;
   const found = findSystem(catalog, word);
@@ -537,16 +692,24 @@ function parseChange(p: Positional, o: Options, raw: RawOptions, ctx: ParseConte
   }
   const state = readState(system, stateWord.text, ctx);
   if (!state.ok) return state;
-  const message = readMessage('change', p, messageWords, raw, ctx);
+  const keys = services.value.map((service) => ({ system: system.id, service }));
+  const message = readMessageSource('change', p, messageWords, raw, ctx, {
+    values: {
+      ...componentValues(ctx.settings.catalog, keys),
+      state: state.value,
+      time: templateTime(o.at?.at ?? ctx.now),
+    },
+    later: [],
+  });
   if (!message.ok) return message;
   return accept({
     kind: 'change',
     system: system.id,
     services: services.value,
     state: state.value,
-    message: message.value,
+    message: message.value.message,
     at: o.at,
-    tags: o.tags,
+    tags: unionTags(o.tags, message.value.tags),
     title: o.title,
   });
 }
@@ -616,18 +779,26 @@ function parseIncidentCommand(
       `unexpected ${quoteBack(extra)} before the message: ${id} takes one incident, then the message in quotes. Usage: ${usage(id)}`,
     );
   }
-  const message = readMessage(id, p, extra, raw, ctx);
+  // The incident's number and components are known once decide has found it.
+  const message = readMessageSource(id, p, extra, raw, ctx, {
+    values: {
+      time: templateTime(o.at?.at ?? ctx.now),
+      ...(id === 'resolve' ? { state: 'operational' } : {}),
+    },
+    later: ['incident', 'system', 'server', 'service', 'services'],
+  });
   if (!message.ok) return message;
   const incident = ref.value.ref;
+  const tags = unionTags(o.tags, message.value.tags);
   if (id === 'resolve') {
-    return accept({ kind: 'resolve', incident, message: message.value, at: o.at, tags: o.tags });
+    return accept({ kind: 'resolve', incident, message: message.value.message, at: o.at, tags });
   }
   return accept({
     kind: 'update',
     incident,
-    message: message.value,
+    message: message.value.message,
     at: o.at,
-    tags: o.tags,
+    tags,
     title: o.title,
     number: o.number,
   });

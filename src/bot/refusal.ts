@@ -11,6 +11,8 @@ export type RefusalCode =
   | 'missing_message'
   | 'message_too_long'
   | 'unknown_option'
+  | 'unknown_template'
+  | 'unfilled_placeholder'
   | 'option_value'
   | 'bad_time'
   | 'future_time'

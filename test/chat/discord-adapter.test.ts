@@ -59,7 +59,13 @@ afterEach(async () => {
 });
 
 async function startWorld(
-  options: { preview?: boolean; gateway?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    preview?: boolean;
+    gateway?: boolean;
+    env?: NodeJS.ProcessEnv;
+    /** Appended to the shipped configuration (its last section is `templates:`). */
+    moreConfig?: string;
+  } = {},
 ): Promise<World> {
   const fake = await startFakeDiscord();
   cleanups.push(() => fake.close());
@@ -68,7 +74,7 @@ async function startWorld(
     configText: (shipped) =>
       shipped
         .replace('roles: [] # Discord role ids', `roles: ["${STAFF_ROLE}"]`)
-        .replace('preview: true', `preview: ${options.preview ?? false}`),
+        .replace('preview: true', `preview: ${options.preview ?? false}`) + (options.moreConfig ?? ''),
     env: {
       ...options.env,
       DISCORD_TOKEN: options.gateway ? FAKE_DISCORD_TOKEN : '',
@@ -528,5 +534,86 @@ describe('Discord over the gateway (discord.js)', () => {
     w.fake.dispatch('INTERACTION_CREATE', press);
     await answerOf(w.fake, String(press.token), /Recorded post 1\.1/);
     expect(w.posts()).toBe(1);
+  });
+});
+
+describe('templates on Discord', () => {
+  const SPAM =
+    'We are once again dealing with a spam problem on NC018 and have shut down the SMTP server. This means that you will not be able to send email for now. We are working on this issue as fast as we can.';
+
+  it('records the template chosen in the form, filled, without a message', async () => {
+    const w = await startWorld();
+    const interaction = change(anna, { system: 'nc018', services: 'smtp', state: 'down', template: 'spam' });
+    await w.post(interaction);
+    const body = await answerOf(w.fake, String(interaction.token), /Recorded post 1\.1/);
+    expect(body.content).toContain('message from template "spam"');
+    expect(w.herald.herald.store.recentPosts(1)).toEqual([
+      expect.objectContaining({
+        author: 'anna',
+        title: 'SMTP on NC018 shut down',
+        text: SPAM,
+        tags: ['spam', 'smtp'],
+      }),
+    ]);
+  });
+
+  it('fills the `with` values, keeps @everyone from pinging, and refuses a placeholder left unfilled', async () => {
+    const w = await startWorld({ preview: true });
+    const unfilled = change(anna, { system: 'nc018', services: 'all', state: 'down', template: 'reboot' });
+    await w.post(unfilled);
+    await answerOf(
+      w.fake,
+      String(unfilled.token),
+      /\*\*Refused:\*\* template `reboot` needs \{eta\}: add --with eta=…\./,
+    );
+    const filled = change(anna, {
+      system: 'nc018',
+      services: 'all',
+      state: 'down',
+      template: 'reboot',
+      with: 'eta=22:30 UTC @everyone',
+    });
+    await w.post(filled);
+    const preview = await answerOf(w.fake, String(filled.token), /Preview/i);
+    expect(JSON.stringify(preview.embeds)).toContain('which we expect by 22:30 UTC');
+    expect(preview.allowed_mentions).toEqual({ parse: [] });
+    const publish = preview.components?.[0]?.components.find((c) => c.label === 'Publish')?.custom_id;
+    const press = buttonInteraction({ user: anna }, String(publish));
+    await w.post(press);
+    await answerOf(w.fake, String(press.token), /Recorded post 1\.1/);
+    expect(w.herald.herald.store.recentPosts(1)[0]).toMatchObject({
+      title: 'Reboot of server NC018',
+      text: 'We are rebooting server NC018 at 21:39 UTC. Its services will be unavailable until it is back, which we expect by 22:30 UTC @everyone. We apologise for the inconvenience.',
+    });
+    for (const e of w.fake.edits) expect(e.body.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('offers more templates than Discord’s 25 choices by autocomplete', async () => {
+    const many = Array.from(
+      { length: 26 },
+      (_, i) => `  canned-${i}:\n    message: Canned notice ${i} for {system}.\n`,
+    );
+    const w = await startWorld({ moreConfig: many.join('') });
+    const res = await w.post(
+      autocompleteInteraction(
+        { user: anna },
+        'change',
+        { system: 'nc018', template: 'canned-2' },
+        'template',
+      ),
+    );
+    expect(res.json).toEqual({
+      type: 8,
+      data: {
+        choices: ['2', '20', '21', '22', '23', '24', '25'].map((n) => ({
+          name: `canned-${n}: Canned notice ${n} for {system}.`,
+          value: `canned-${n}`,
+        })),
+      },
+    });
+    const chosen = change(anna, { system: 'nc026', services: 'web', state: 'down', template: 'canned-25' });
+    await w.post(chosen);
+    await answerOf(w.fake, String(chosen.token), /Recorded post 1\.1/);
+    expect(w.herald.herald.store.recentPosts(1)[0]?.text).toBe('Canned notice 25 for NC026.');
   });
 });

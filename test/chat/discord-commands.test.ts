@@ -1,13 +1,14 @@
 // `/status` as Discord registers it, built from the command spec; the options of a submitted subcommand
 // mapped back onto the grammar's text (read by the core's one parser); and `registerDiscordCommands`
 // against a local fake of Discord's REST API.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import {
   buildStatusCommand,
   commandText,
   discordSubcommands,
   formatRegistration,
   registerDiscordCommands,
+  templateChoices,
 } from '../../src/adapters/chat/discord-commands.js';
 import { SUBCOMMAND_ORDER } from '../../src/bot/command-spec.js';
 import { parseCommand } from '../../src/bot/parse-command.js';
@@ -63,10 +64,13 @@ describe('the /status registration payload', () => {
       ['system', 'word', true, true],
       ['services', 'words', true, true],
       ['state', 'state', false, true],
-      ['message', 'text', false, true],
+      // Optional in the form: a template may stand in for it (the core refuses neither given).
+      ['message', 'text', false, false],
       ['at', 'option', false, false],
       ['tags', 'option', false, false],
       ['title', 'option', false, false],
+      ['template', 'option', false, false],
+      ['with', 'option', false, false],
     ]);
     const json = command.options?.find((o) => o.name === 'change');
     const state = json && 'options' in json ? json.options?.find((o) => o.name === 'state') : undefined;
@@ -234,5 +238,112 @@ describe('herald discord register', () => {
         apiUrl: fake.apiUrl,
       }),
     ).rejects.toThrow(/Unauthorized/);
+  });
+});
+
+describe('templates in /status', () => {
+  type Json = { name: string; required?: boolean; choices?: Array<{ name: string; value: string }> };
+  const optionsOf = (command: ReturnType<typeof buildStatusCommand>, sub: string): Json[] => {
+    const found = command.options?.find((o) => o.name === sub);
+    return (found && 'options' in found ? (found.options ?? []) : []) as Json[];
+  };
+
+  it('offers the configured templates as choices, and makes the message optional where one may stand in', () => {
+    const command = buildStatusCommand({ messageLimit: 4000, templates: testSettings.templates });
+    for (const sub of ['change', 'update', 'resolve']) {
+      const options = optionsOf(command, sub);
+      expect(options.find((o) => o.name === 'template')?.choices, sub).toEqual([
+        { name: 'spam: SMTP shut down to deal with spam', value: 'spam' },
+        { name: 'spam-restart: SMTP restarted after the spam was cleaned up', value: 'spam-restart' },
+        { name: 'reboot: A server rebooted; needs --with eta=…', value: 'reboot' },
+        { name: 'spam-defences-on: Spam defences re-enabled', value: 'spam-defences-on' },
+      ]);
+      expect(options.find((o) => o.name === 'message')?.required, sub).toBe(false);
+      expect(
+        options.find((o) => o.name === 'with'),
+        sub,
+      ).toMatchObject({ required: false, max_length: 4000 });
+    }
+    // Maintenance and notices take a message only.
+    expect(optionsOf(command, 'maintenance').map((o) => o.name)).not.toContain('template');
+    expect(optionsOf(command, 'maintenance').find((o) => o.name === 'message')?.required).toBe(true);
+  });
+
+  it('offers more than 25 templates by autocomplete, and leaves the options out when none are configured', () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({
+      name: `t${i}`,
+      description: null,
+      message: `Canned message ${i} about {system}.`,
+      title: null,
+      tags: [],
+    }));
+    const template = optionsOf(buildStatusCommand({ templates: many }), 'change').find(
+      (o) => o.name === 'template',
+    );
+    expect(template).toMatchObject({ autocomplete: true });
+    expect(template?.choices).toBeUndefined();
+    expect(templateChoices(many, 't2').map((c) => c.value)).toEqual([
+      't2',
+      't20',
+      't21',
+      't22',
+      't23',
+      't24',
+      't25',
+      't26',
+      't27',
+      't28',
+      't29',
+    ]);
+    const none = optionsOf(buildStatusCommand({ templates: [] }), 'change');
+    expect(none.map((o) => o.name)).toEqual([
+      'system',
+      'services',
+      'state',
+      'message',
+      'at',
+      'tags',
+      'title',
+    ]);
+    expect(none.find((o) => o.name === 'message')?.required).toBe(true);
+  });
+
+  it('maps the template and its values onto the grammar, and refuses neither message nor template', () => {
+    const text = mapped('change', {
+      system: 'nc018',
+      services: 'all',
+      state: 'down',
+      template: 'reboot',
+      with: 'eta=22:30 UTC',
+    });
+    expect(text).toBe('nc018 all down --template "reboot" --with "eta=22:30 UTC"');
+    const parsed = parse(text);
+    expect(parsed.ok && parsed.value).toMatchObject({
+      kind: 'change',
+      message: { name: 'reboot', values: { eta: '22:30 UTC', system: 'NC018' } },
+      tags: ['reboot'],
+    });
+    expect(mapped('resolve', { incident: '42', template: 'spam-restart' })).toBe(
+      'resolve 42 --template "spam-restart"',
+    );
+    expect(commandText('change', values({ system: 'nc018', services: 'smtp', state: 'down' }))).toEqual({
+      ok: false,
+      message: '`/status change` needs `message` or `template`.',
+    });
+  });
+
+  it('registers the choices with Discord, and `herald discord register` says which it offers', async () => {
+    const fake = await startFakeDiscord();
+    onTestFinished(() => fake.close());
+    const summary = await registerDiscordCommands({
+      token: FAKE_DISCORD_TOKEN,
+      applicationId: FAKE_APPLICATION_ID,
+      apiUrl: fake.apiUrl,
+      templates: testSettings.templates,
+    });
+    expect(fake.commandPuts[0]?.body).toEqual([buildStatusCommand({ templates: testSettings.templates })]);
+    expect(formatRegistration(summary)).toContain(
+      '\n  templates (as choices): spam, spam-restart, reboot, spam-defences-on\n',
+    );
   });
 });

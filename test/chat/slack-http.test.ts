@@ -209,3 +209,50 @@ describe('Slack staff by user group, from configured channels only', () => {
     expect(world.fake.calls.filter((c) => c.method === 'usergroups.list')).toHaveLength(1);
   });
 });
+
+describe('templates on Slack', () => {
+  let world: SlackWorld;
+  beforeAll(async () => {
+    world = await startSlackWorld({ mode: 'http', preview: false });
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it('lists the templates on `/status help templates`', async () => {
+    const help = answerText(await world.answer((await world.slash('help templates', { user: bob })).key));
+    for (const name of ['spam', 'spam-restart', 'reboot', 'spam-defences-on'])
+      expect(help).toContain(`\`${name}\``);
+    expect(help).toContain('Needs `--with eta=…`');
+  });
+
+  it('posts a template filled with --with values, no broadcast pinging anyone, and refuses one unfilled', async () => {
+    const before = world.herald.herald.store.recentPosts(100).length;
+    const unfilled = await world.slash('nc018 all down --template reboot', { user: ann });
+    expect(answerText(await world.answer(unfilled.key))).toContain(
+      'Refused:* template `reboot` needs {eta}: add --with eta=….',
+    );
+    expect(world.herald.herald.store.recentPosts(100)).toHaveLength(before);
+
+    // Slack marks a typed @here up as <!here>.
+    const sent = await world.slash(
+      'nc018 all down --template reboot --with eta=22:30 UTC <!here> @everyone',
+      {
+        user: ann,
+      },
+    );
+    await settled(world, sent.key);
+    const post = world.herald.herald.store.recentPosts(1)[0];
+    expect(post).toMatchObject({
+      title: 'Reboot of server NC018',
+      text: 'We are rebooting server NC018 at 21:39 UTC. Its services will be unavailable until it is back, which we expect by 22:30 UTC @here @everyone. We apologise for the inconvenience.',
+      tags: ['reboot'],
+    });
+    for (const a of world.fake.responsesTo(sent.key)) {
+      const text = answerText(a);
+      expect(text).not.toMatch(/<!(channel|here|everyone)/);
+      expect(text).not.toMatch(/@(channel|here|everyone)/);
+    }
+    expect(answerText(await world.answer(sent.key))).toContain('*Note:* message from template \\"reboot\\"');
+  });
+});

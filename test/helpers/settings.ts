@@ -52,4 +52,37 @@ export const testSettings: CoreSettings = {
   },
   messageLimit: 4000,
   outlets: ['site', 'twitter', 'mastodon', 'bluesky'],
+  templates: [
+    {
+      name: 'spam',
+      description: 'SMTP shut down to deal with spam',
+      message:
+        'We are once again dealing with a spam problem on {system} and have shut down the {service} server. This means that you will not be able to send email for now. We are working on this issue as fast as we can.',
+      title: null,
+      tags: ['spam', 'smtp'],
+    },
+    {
+      name: 'spam-restart',
+      description: 'SMTP restarted after the spam was cleaned up',
+      message:
+        'We’ve cleaned up the spam and restarted {service} on {server} at {time}. You can now send email again.',
+      title: null,
+      tags: ['spam', 'smtp'],
+    },
+    {
+      name: 'reboot',
+      description: 'A server rebooted; needs --with eta=…',
+      message:
+        'We are rebooting {server} at {time}. Its services will be unavailable until it is back, which we expect by {eta}. We apologise for the inconvenience.',
+      title: 'Reboot of {server}',
+      tags: ['reboot'],
+    },
+    {
+      name: 'spam-defences-on',
+      description: 'Spam defences re-enabled',
+      message: 'We have re-enabled the most effective spam defences on {server}.',
+      title: 'Spam defences on {server}',
+      tags: ['spam', 'spamassassin'],
+    },
+  ],
 };

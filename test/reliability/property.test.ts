@@ -35,6 +35,8 @@ const CODES: Record<RefusalCode, true> = {
   missing_message: true,
   message_too_long: true,
   unknown_option: true,
+  unknown_template: true,
+  unfilled_placeholder: true,
   option_value: true,
   bad_time: true,
   future_time: true,

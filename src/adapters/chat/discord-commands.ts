@@ -25,6 +25,7 @@ import {
   type SubcommandId,
   TITLE_LIMIT,
 } from '../../bot/command-spec.js';
+import { describeTemplate, type MessageTemplate } from '../../bot/message-templates.js';
 import type { ComponentState } from '../../bot/types.js';
 
 export const STATUS_COMMAND = 'status';
@@ -49,6 +50,8 @@ interface ArgShape {
   optional?: boolean;
   /** Longest text Discord lets through: a number, or the configured message limit. */
   maxLength?: number | 'message';
+  /** Optional where the subcommand takes this option instead (a template instead of a message). */
+  orOption?: OptionName;
 }
 
 /** The spec's argument names, typed for Discord. A new argument in the spec must be added here. */
@@ -56,7 +59,7 @@ const ARG_SHAPES: Readonly<Record<string, ArgShape>> = {
   system: { kind: 'word', autocomplete: true },
   services: { kind: 'words', autocomplete: true },
   state: { kind: 'state' },
-  message: { kind: 'text', maxLength: 'message' },
+  message: { kind: 'text', maxLength: 'message', orOption: 'template' },
   title: { kind: 'text', maxLength: TITLE_LIMIT },
   reason: { kind: 'text', maxLength: 'message' },
   incident: { kind: 'words', autocomplete: true },
@@ -67,8 +70,17 @@ const ARG_SHAPES: Readonly<Record<string, ArgShape>> = {
 /** Discord names for options whose grammar name reads oddly as a field (`--tag a,b` is a list of tags). */
 const OPTION_NAMES: Partial<Record<OptionName, string>> = { tag: 'tags' };
 
+/** Descriptions that read better in a Discord form than the grammar's. */
+const OPTION_DESCRIPTIONS: Partial<Record<OptionName, string>> = {
+  template: 'a canned message instead of `message` (see `/status help templates`)',
+  with: 'values for the template’s own placeholders: `eta=23:00 UTC cause=a failed disk`',
+};
+
+/** Discord offers at most this many fixed choices; more templates are offered by autocomplete. */
+export const CHOICES_MAX = 25;
+
 /** `help` topics beyond the subcommands (src/bot/help.ts answers them). */
-const EXTRA_HELP_TOPICS = ['times', 'states', 'options'] as const;
+const EXTRA_HELP_TOPICS = ['times', 'states', 'options', 'templates'] as const;
 
 export interface DiscordParam {
   /** The Discord option's name. */
@@ -80,6 +92,8 @@ export interface DiscordParam {
   /** For kind `option`: the grammar's option (`--at`). */
   option?: OptionName;
   maxLength?: number | 'message';
+  /** The Discord name of an option that may be given instead of this one (`template` for `message`). */
+  instead?: string;
 }
 
 export interface DiscordSubcommand {
@@ -111,10 +125,15 @@ function argParam(id: SubcommandId, name: string, description: string): DiscordP
   const shape = ARG_SHAPES[name];
   if (!shape)
     throw new Error(`the spec's argument <${name}> of ${id} has no Discord shape in discord-commands.ts`);
+  const instead =
+    shape.orOption && SUBCOMMAND_SPECS[id].options.includes(shape.orOption)
+      ? (OPTION_NAMES[shape.orOption] ?? shape.orOption)
+      : undefined;
   return {
     name,
     description: forDiscord(description),
-    required: !shape.optional,
+    required: !shape.optional && !instead,
+    ...(instead ? { instead } : {}),
     kind: shape.kind,
     autocomplete: shape.autocomplete ?? false,
     ...(shape.maxLength === undefined ? {} : { maxLength: shape.maxLength }),
@@ -125,12 +144,13 @@ function optionParam(id: SubcommandId, option: OptionName): DiscordParam {
   const spec = OPTIONS[option];
   return {
     name: OPTION_NAMES[option] ?? option,
-    description: forDiscord(spec.description),
+    description: forDiscord(OPTION_DESCRIPTIONS[option] ?? spec.description),
     required: SUBCOMMAND_SPECS[id].required.includes(option),
     kind: 'option',
     autocomplete: false,
     option,
     ...(spec.kind === 'text' ? { maxLength: TITLE_LIMIT } : {}),
+    ...(spec.kind === 'pairs' ? { maxLength: 'message' as const } : {}),
   };
 }
 
@@ -190,7 +210,22 @@ function stateChoices(): Array<{ name: string; value: string }> {
 
 const helpTopics = (): string[] => [...SUBCOMMAND_ORDER, ...EXTRA_HELP_TOPICS];
 
-function toOption(p: DiscordParam, messageLimit: number): APIApplicationCommandBasicOption {
+/** A template as Discord offers it: its name, then what it says. */
+export function templateChoices(
+  templates: readonly MessageTemplate[],
+  typed = '',
+): Array<{ name: string; value: string }> {
+  const t = typed.trim().toLowerCase();
+  return templates
+    .filter((x) => t === '' || x.name.includes(t) || describeTemplate(x).toLowerCase().includes(t))
+    .map((x) => ({ name: clip(`${x.name}: ${describeTemplate(x)}`, DESCRIPTION_MAX), value: x.name }));
+}
+
+function toOption(
+  p: DiscordParam,
+  messageLimit: number,
+  templates: readonly MessageTemplate[],
+): APIApplicationCommandBasicOption {
   const base = { name: p.name, description: p.description, required: p.required };
   if (p.option && OPTIONS[p.option].kind === 'number') {
     return { ...base, type: ApplicationCommandOptionType.Integer, min_value: 1 };
@@ -206,15 +241,37 @@ function toOption(p: DiscordParam, messageLimit: number): APIApplicationCommandB
   };
   if (p.autocomplete) return { ...string, autocomplete: true };
   if (p.kind === 'state') return { ...string, choices: stateChoices() };
+  if (p.option === 'template') {
+    return templates.length > CHOICES_MAX
+      ? { ...string, autocomplete: true }
+      : { ...string, choices: templateChoices(templates) };
+  }
   if (p.kind === 'topic') return { ...string, choices: helpTopics().map((t) => ({ name: t, value: t })) };
   return string;
 }
 
-/** The `/status` command as Discord registers it. `messageLimit`: the configured longest message. */
+/** Without templates configured, their options are left out and the message is required again. */
+function usableParams(
+  params: readonly DiscordParam[],
+  templates: readonly MessageTemplate[],
+): DiscordParam[] {
+  if (templates.length > 0) return [...params];
+  const kept = params
+    .filter((p) => p.option !== 'template' && p.option !== 'with')
+    .map((p) => (p.instead ? { ...p, required: true } : p));
+  // Discord wants the required options first.
+  return [...kept.filter((p) => p.required), ...kept.filter((p) => !p.required)];
+}
+
+/**
+ * The `/status` command as Discord registers it. `messageLimit`: the configured longest message;
+ * `templates`: the configured ones, offered as choices (by autocomplete past Discord's 25).
+ */
 export function buildStatusCommand(
-  options: { messageLimit?: number } = {},
+  options: { messageLimit?: number; templates?: readonly MessageTemplate[] } = {},
 ): RESTPostAPIChatInputApplicationCommandsJSONBody {
   const messageLimit = options.messageLimit ?? 4000;
+  const templates = options.templates ?? [];
   return {
     name: STATUS_COMMAND,
     type: ApplicationCommandType.ChatInput,
@@ -226,7 +283,7 @@ export function buildStatusCommand(
         type: ApplicationCommandOptionType.Subcommand,
         name: s.name,
         description: s.description,
-        options: s.params.map((p) => toOption(p, messageLimit)),
+        options: usableParams(s.params, templates).map((p) => toOption(p, messageLimit, templates)),
       }),
     ),
   };
@@ -274,6 +331,9 @@ export function commandText(
     const value = values.get(p.name);
     if (value === undefined) {
       if (p.required) return { ok: false, message: `\`/status ${name}\` needs \`${p.name}\`.` };
+      if (p.instead && !values.has(p.instead)) {
+        return { ok: false, message: `\`/status ${name}\` needs \`${p.name}\` or \`${p.instead}\`.` };
+      }
       continue;
     }
     // Discord checks option types against the registered command; anything else is not from that form.
@@ -312,6 +372,8 @@ export interface DiscordRegistration {
   /** `PUT /applications/…/commands`. */
   request: string;
   commands: Array<{ id: string; name: string; subcommands: string[] }>;
+  /** The configured templates `/status` offers, as choices (up to 25) or by autocomplete. */
+  templates: { names: string[]; offeredBy: 'choices' | 'autocomplete' };
 }
 
 export interface RegisterOptions {
@@ -322,6 +384,7 @@ export interface RegisterOptions {
   /** Register in this guild only (appears at once; for trying Herald out), else globally. */
   guildId?: string;
   messageLimit?: number;
+  templates?: readonly MessageTemplate[];
 }
 
 /**
@@ -334,8 +397,12 @@ export async function registerDiscordCommands(options: RegisterOptions): Promise
   const route = guildId
     ? Routes.applicationGuildCommands(applicationId, guildId)
     : Routes.applicationCommands(applicationId);
+  const templates = options.templates ?? [];
   const body = [
-    buildStatusCommand(options.messageLimit === undefined ? {} : { messageLimit: options.messageLimit }),
+    buildStatusCommand({
+      templates,
+      ...(options.messageLimit === undefined ? {} : { messageLimit: options.messageLimit }),
+    }),
   ];
   const saved = (await rest.put(route, { body })) as APIApplicationCommand[];
   return {
@@ -350,6 +417,10 @@ export async function registerDiscordCommands(options: RegisterOptions): Promise
         .filter((o) => o.type === ApplicationCommandOptionType.Subcommand)
         .map((o) => o.name),
     })),
+    templates: {
+      names: templates.map((t) => t.name),
+      offeredBy: templates.length > CHOICES_MAX ? 'autocomplete' : 'choices',
+    },
   };
 }
 
@@ -360,6 +431,12 @@ export function formatRegistration(r: DiscordRegistration): string {
   for (const c of r.commands) {
     lines.push(`  /${c.name} (id ${c.id}): ${c.subcommands.join(', ')}`);
   }
+  const { names, offeredBy } = r.templates;
+  lines.push(
+    names.length === 0
+      ? '  templates: none configured (the `template` option is left out)'
+      : `  templates (${offeredBy === 'choices' ? 'as choices' : `by autocomplete: more than ${CHOICES_MAX}`}): ${names.join(', ')}`,
+  );
   lines.push(`  (${r.request})`);
   return lines.join('\n');
 }

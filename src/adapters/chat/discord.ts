@@ -33,7 +33,7 @@ import type { Logger } from '../../logger.js';
 import type { ChatMetrics } from '../../metrics.js';
 import { newRequestId } from '../../request-id.js';
 import type { ChatCore, DeliveryNotice } from './chat-core.js';
-import { commandText, STATUS_COMMAND } from './discord-commands.js';
+import { commandText, STATUS_COMMAND, templateChoices } from './discord-commands.js';
 import { discordErrorFields, loggableError } from './discord-errors.js';
 import {
   applyNotice,
@@ -374,6 +374,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       else if (focused.name === 'services')
         choices = serviceChoices(system === undefined ? undefined : String(system), focused.value);
       else if (focused.name === 'incident') choices = incidentChoices(actorOf(i), focused.value);
+      // More templates than Discord's 25 choices are registered for autocomplete instead.
+      else if (focused.name === 'template') choices = templateChoices(settings.templates, focused.value);
     }
     const clipped = choices.slice(0, AUTOCOMPLETE_MAX).map((c) => ({
       name: c.name.length > CHOICE_MAX ? `${c.name.slice(0, CHOICE_MAX - 1)}…` : c.name,
