@@ -295,7 +295,9 @@ describe('help templates', () => {
     const out = c.run('help templates');
     if (out.kind !== 'help') throw new Error(JSON.stringify(out));
     expect(out.text).toContain('`spam`: SMTP shut down to deal with spam.');
-    expect(out.text).toContain('`reboot`: A server rebooted; needs --with eta=…. Needs `--with eta=…`.');
+    expect(out.text).toContain(
+      '`reboot`: A server rebooting, and when it should be back. Needs `--with eta=…`.',
+    );
     expect(out.text).toContain('`spam-defences-on`: Spam defences re-enabled.');
     expect(out.text).toContain('used instead of a quoted message by `change`, `update`, `resolve`');
     const none = createTestCore({ settings: { ...testSettings, templates: [] } });

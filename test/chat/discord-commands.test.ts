@@ -255,7 +255,7 @@ describe('templates in /status', () => {
       expect(options.find((o) => o.name === 'template')?.choices, sub).toEqual([
         { name: 'spam: SMTP shut down to deal with spam', value: 'spam' },
         { name: 'spam-restart: SMTP restarted after the spam was cleaned up', value: 'spam-restart' },
-        { name: 'reboot: A server rebooted; needs --with eta=…', value: 'reboot' },
+        { name: 'reboot: A server rebooting, and when it should be back', value: 'reboot' },
         { name: 'spam-defences-on: Spam defences re-enabled', value: 'spam-defences-on' },
       ]);
       expect(options.find((o) => o.name === 'message')?.required, sub).toBe(false);

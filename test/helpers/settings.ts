@@ -71,7 +71,7 @@ export const testSettings: CoreSettings = {
     },
     {
       name: 'reboot',
-      description: 'A server rebooted; needs --with eta=…',
+      description: 'A server rebooting, and when it should be back',
       message:
         'We are rebooting {server} at {time}. Its services will be unavailable until it is back, which we expect by {eta}. We apologise for the inconvenience.',
       title: 'Reboot of {server}',
