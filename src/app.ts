@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { Router } from 'express';
 import type { DeliveryNotice } from './adapters/chat/chat-core.js';
+import { takingTurns } from './adapters/chat/turns.js';
 import { createDryRunOutlet } from './adapters/outlets/dry-run.js';
 import type { Outlet } from './adapters/outlets/outlet.js';
 import { createSiteOutlet, type SiteOutlet } from './adapters/outlets/site.js';
@@ -171,7 +172,8 @@ export async function createChatAdapters(
   const routes: ChatAdapters['routes'] = [];
   const common = {
     chat: config.chat,
-    core: herald,
+    // One queue of turns for Slack and Discord together: acknowledgements go first (src/adapters/chat/turns.ts).
+    core: takingTurns(herald),
     settings: herald.settings,
     site: config.site,
     log,

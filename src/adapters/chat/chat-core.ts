@@ -9,14 +9,20 @@ export interface DeliveryNotice extends DeliveryEvent {
   post: Post;
 }
 
+/**
+ * The core's answers may come later than the call: `herald start` hands the adapters a core that first waits
+ * its turn (src/adapters/chat/turns.ts), so that acknowledging new requests goes before working on old ones.
+ */
+export type Awaitable<T> = T | Promise<T>;
+
 export interface ChatCore {
   /** Runs a command as typed (records it at once if it changes something). */
-  handle(input: CommandInput): Outcome;
+  handle(input: CommandInput): Awaitable<Outcome>;
   /** Checks a command and shows what it would publish; read-only commands just run. */
-  preview(input: CommandInput, ttlMs: number): Outcome;
+  preview(input: CommandInput, ttlMs: number): Awaitable<Outcome>;
   /** Publish: only the preview's author, before it expires, once. */
-  confirm(action: PreviewAction): Outcome;
-  cancel(action: PreviewAction): Outcome;
+  confirm(action: PreviewAction): Awaitable<Outcome>;
+  cancel(action: PreviewAction): Awaitable<Outcome>;
   /** Listens to what becomes of each delivery; returns the function that stops listening. */
   onDelivery(listener: (notice: DeliveryNotice) => void): () => void;
   /** Social outlets without credentials, which only log what they would send. */

@@ -312,7 +312,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       requestKey: `discord:${i.id}`,
       requestId: newRequestId('discord', i.id),
     };
-    const outcome = chat.preview ? core.preview(input, chat.previewTtlMs) : core.handle(input);
+    const outcome = await (chat.preview ? core.preview(input, chat.previewTtlMs) : core.handle(input));
     // Recorded by an earlier delivery of this interaction (another process, before a restart): that one
     // owns the answer.
     if (outcome.kind === 'duplicate') {
@@ -355,8 +355,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     return choices;
   }
 
-  function incidentChoices(actor: Actor, typed: string): Choice[] {
-    const listed = core.handle({ text: 'list', actor });
+  async function incidentChoices(actor: Actor, typed: string): Promise<Choice[]> {
+    const listed = await core.handle({ text: 'list', actor });
     if (listed.kind !== 'list') return [];
     const t = norm(typed).replace(/^#/, '');
     return listed.incidents
@@ -364,7 +364,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       .map((i) => ({ name: `#${i.id} ${i.title}`, value: String(i.id) }));
   }
 
-  function onAutocomplete(i: APIApplicationCommandAutocompleteInteraction, respond: Respond): Promise<void> {
+  async function onAutocomplete(
+    i: APIApplicationCommandAutocompleteInteraction,
+    respond: Respond,
+  ): Promise<void> {
     const sub = subcommandOf(i.data.options);
     const focused = sub?.focused;
     let choices: Choice[] = [];
@@ -373,7 +376,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       if (focused.name === 'system') choices = systemChoices(focused.value);
       else if (focused.name === 'services')
         choices = serviceChoices(system === undefined ? undefined : String(system), focused.value);
-      else if (focused.name === 'incident') choices = incidentChoices(actorOf(i), focused.value);
+      else if (focused.name === 'incident') choices = await incidentChoices(actorOf(i), focused.value);
       // More templates than Discord's 25 choices are registered for autocomplete instead.
       else if (focused.name === 'template') choices = templateChoices(settings.templates, focused.value);
     }
@@ -434,7 +437,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       requestKey: `discord:${i.id}`,
       requestId: newRequestId('discord', i.id),
     };
-    const outcome = button.action === 'publish' ? core.confirm(action) : core.cancel(action);
+    const outcome = await (button.action === 'publish' ? core.confirm(action) : core.cancel(action));
     // Someone else's press (or a second press) changes nothing and leaves the author's preview alone.
     if ((outcome.kind === 'refused' && outcome.code === 'not_author') || outcome.kind === 'duplicate') {
       await followUp(i, renderOutcome(outcome, ctx));
@@ -473,7 +476,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       requestKey: `discord:${i.id}`,
       requestId: newRequestId('discord', i.id),
     };
-    const outcome = core.preview(input, chat.previewTtlMs);
+    const outcome = await core.preview(input, chat.previewTtlMs);
     // A mistake in the edited text is said privately and the preview stays, to be edited again.
     if (outcome.kind === 'refused' && i.message) {
       await followUp(i, renderOutcome(outcome, ctx));
@@ -481,7 +484,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     }
     const old = previews.get(oldId);
     if (old && old.actor.id === actor.id) {
-      core.cancel({ previewId: oldId, actor });
+      await core.cancel({ previewId: oldId, actor });
       previews.delete(oldId);
     }
     await answer(i, outcome, input);

@@ -227,7 +227,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       }
       const actor = await actorOf({ id: command.user_id, name: command.user_name }, command.channel_id);
       const input = { text, actor, requestKey, requestId };
-      const outcome = chat.preview ? core.preview(input, chat.previewTtlMs) : core.handle(input);
+      const outcome = await (chat.preview ? core.preview(input, chat.previewTtlMs) : core.handle(input));
       // Slack's retry of a command that was recorded: the first delivery has the answer.
       if (outcome.kind === 'duplicate' && retry) return;
       await show(outcome, answer, { requestId: command.trigger_id, authorId: command.user_id, text });
@@ -293,7 +293,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     const requestId = newRequestId('slack', args.body.trigger_id);
     await guarded({ requestId, user: actor.id, preview: value.previewId }, answer, async () => {
       const requestKey = value.requestId ? `slack:${value.requestId}` : undefined;
-      const outcome = core.confirm({
+      const outcome = await core.confirm({
         previewId: value.previewId,
         actor,
         requestId,
@@ -309,7 +309,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     if (!press) return;
     const { value, actor, answer } = press;
     await guarded({ user: actor.id, preview: value.previewId }, answer, async () => {
-      await settle(args, core.cancel({ previewId: value.previewId, actor }), value, answer);
+      await settle(args, await core.cancel({ previewId: value.previewId, actor }), value, answer);
     });
   });
 
@@ -367,7 +367,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         requestId,
         ...(meta.requestId ? { requestKey: `slack:${meta.requestId}` } : {}),
       };
-      const outcome = core.preview(input, chat.previewTtlMs);
+      const outcome = await core.preview(input, chat.previewTtlMs);
       if (outcome.kind === 'refused') {
         acked = true;
         await ack({
@@ -379,7 +379,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       acked = true;
       await ack();
       // The new preview replaces the old one, which can then no longer be published.
-      const old = core.cancel({ previewId: meta.previewId, actor });
+      const old = await core.cancel({ previewId: meta.previewId, actor });
       if (old.kind !== 'cancelled')
         log.debug({ preview: meta.previewId, outcome: old.kind }, 'edited preview was closed');
       answers.settle(meta.previewId);
