@@ -107,7 +107,11 @@ export async function benchAcknowledgement(): Promise<
   );
   const heraldPort = await freePort();
   const herald = await startChild(
-    [...(process.env.PROF_OPTS ? process.env.PROF_OPTS.split(' ') : []), path.join(root, 'bin', 'herald.js'), 'start'],
+    [
+      ...(process.env.PROF_OPTS ? process.env.PROF_OPTS.split(' ') : []),
+      path.join(root, 'bin', 'herald.js'),
+      'start',
+    ],
     {
       ...slackEnv,
       HERALD_CONFIG: configFile,
