@@ -47,6 +47,8 @@ Usage:
   herald restore <file>           put a backup in place of the database (Herald stopped; the old one kept aside)
   herald doctor                   check the configuration, each platform's credentials, the database and
                                   the folders; says how to fix each problem (exit 1: a check failed)
+  herald import <file|URL>        an old status blog's history from its RSS or Atom feed: incidents and
+                                  posts with their original dates and tags, on the site only (docs/import.md)
   herald help [topic]             the command grammar
 
 Exit codes: 0 success, 1 refused (the reason on standard error), 2 configuration error, 3 unexpected failure.
@@ -510,6 +512,16 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       }
       case 'doctor':
         return await (await import('./doctor/doctor.js')).runDoctor(io);
+      case 'import': {
+        const config = configOrExit(io);
+        if (typeof config === 'number') return config;
+        const { importCommand } = await import('./import/import-command.js');
+        return await importCommand(rest, io, {
+          config,
+          actor: shellActor(undefined),
+          open: () => openHerald(io, { oneShot: true, publishOnChange: false }),
+        });
+      }
       case 'help':
       case undefined: {
         if (command === 'help' && rest.length) return await runOne([`help ${rest.join(' ')}`], io);

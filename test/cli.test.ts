@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type CliWorld, createCliWorld } from './helpers/cli.js';
-import { dumpDatabase } from './store/dump.js';
+import { dumpDatabaseFile } from './store/dump.js';
 
 const staffOnlyConfig = (shipped: string) => shipped.replace('shell: ["*"]', 'shell: [ops]');
 
@@ -101,14 +101,7 @@ describe('herald run', () => {
       expect(r.stderr).toBe('');
     }
     const world = own;
-    const dump = () => {
-      const db = new Database(world.database, { readonly: true });
-      try {
-        return dumpDatabase(db);
-      } finally {
-        db.close();
-      }
-    };
+    const dump = () => dumpDatabaseFile(world.database);
     const before = dump();
     const bytes = fs.readFileSync(world.database);
     const failures: string[] = [];

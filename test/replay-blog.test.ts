@@ -1,37 +1,10 @@
 // The reference blog, replayed: one command per post, each at the instant the blog published it. Herald
 // must give back the blog's titles, stamps and texts, and the incidents, states and numbers behind them.
-import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STATUS_BLOG_STORY } from '../src/demo/status-blog.js';
 import { formatStamp } from '../src/templates/time.js';
 import { createTestCore, recorded, type TestCore } from './helpers/core.js';
-
-interface BlogPost {
-  title: string;
-  stamp: string;
-  text: string;
-}
-
-/** Reads the reference blog (a copy of shared/reference/status-blog.txt): a title, a blank line, the stamp, then the text. */
-function readReferenceBlog(): BlogPost[] {
-  const lines = fs.readFileSync(new URL('./fixtures/status-blog.txt', import.meta.url), 'utf8').split('\n');
-  const isStamp = (l: string) => /^\d{1,2} \w+ \d{4} \d\d:\d\d:\d\d \+0000$/.test(l);
-  const starts = lines.flatMap((l, i) => (isStamp(l) ? [i] : []));
-  return starts
-    .map((s, n) => {
-      const next = starts[n + 1];
-      const body = lines.slice(s + 1, next === undefined ? lines.indexOf('NinerNet home page') : next - 2);
-      return {
-        title: lines[s - 2] ?? '',
-        stamp: lines[s] ?? '',
-        text: body
-          .join('\n')
-          .replace(/\n{3,}/g, '\n\n')
-          .trim(),
-      };
-    })
-    .reverse();
-}
+import { readReferenceBlog } from './helpers/reference-blog.js';
 
 describe('the reference status blog, replayed command by command', () => {
   let core: TestCore;

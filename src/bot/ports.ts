@@ -116,10 +116,57 @@ export type Settlement =
   /** A permanent failure: shown to staff until re-queued. */
   | { id: number; status: 'failed'; error: string };
 
+/** Posts for one incident, as an import writes them: a new incident, or one an earlier import made. */
+export interface ImportGroup {
+  incident: { create: NewIncident } | { id: number; patch: IncidentPatch };
+  /** In date order, numbered; each under its feed item's key. */
+  posts: Array<{ key: string; post: NewPost }>;
+}
+
+/** An incident an earlier import made, as a later import's series may continue it. */
+export interface ImportedSeries {
+  incidentId: number;
+  title: string;
+  tags: string[];
+  /** Its latest post's publication time. */
+  lastAt: number;
+  lastNumber: number;
+}
+
+export interface ImportedPost {
+  key: string;
+  incidentId: number;
+  postId: number;
+  number: number;
+  deliveries: Delivery[];
+}
+
+/** What `herald import` needs: which feed items came in before, and one write for all the new ones. */
+export interface ImportLedger {
+  /** Those of `keys` that an earlier import recorded. */
+  known(keys: readonly string[]): Set<string>;
+  series(): ImportedSeries[];
+  /**
+   * Every group's incident and posts, one delivery per outlet and one audit row per post, and each post's
+   * key, in one transaction: all of them or nothing. `onPost` is told of each post as it is written.
+   */
+  record(
+    groups: readonly ImportGroup[],
+    options: {
+      source: string;
+      outlets: readonly string[];
+      audit: Omit<AuditEntry, 'incidentId' | 'postId'>;
+      onPost?: () => void;
+    },
+  ): ImportedPost[];
+}
+
 /** The store as the rest of Herald sees it. */
 export interface Store
   extends Pick<StateRepository, 'components' | 'activeIncidents' | 'incident' | 'post' | 'preview'> {
   outbox: Outbox;
+  /** Feed items brought in by `herald import` (src/store/import.ts). */
+  imports: ImportLedger;
   createPreview(preview: Omit<Preview, 'status' | 'settledAt' | 'postId'>): void;
   /** Runs fn in one BEGIN IMMEDIATE transaction: all of its writes, or none if it throws. */
   transact<T>(fn: (repo: StateRepository) => T): T;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Applied, Change, StateRepository, Store } from '../bot/ports.js';
 import type { Incident, Post } from '../bot/types.js';
 import { applyChange } from './apply-change.js';
+import { createSqliteImports } from './import.js';
 import {
   toAuditEntry,
   toComponent,
@@ -70,6 +71,7 @@ export function createSqliteStore(db: SqliteDatabase): Store {
   return {
     ...reads,
     outbox: createSqliteOutbox(db, s),
+    imports: createSqliteImports(db, s),
     createPreview: requests.createPreview,
     transact<T>(fn: (repo: StateRepository) => T): T {
       let open = true;

@@ -1,6 +1,7 @@
 // Every table's rows as text, ordered by primary key: two dumps are equal exactly when the data is. Tests
 // use it to prove that a refused command, or a rolled-back transaction, changed nothing.
 
+import Database from 'better-sqlite3';
 import type { SqliteDatabase } from '../../src/store/open-database.js';
 
 const show = (value: unknown): string => {
@@ -35,4 +36,14 @@ export function dumpDatabase(db: SqliteDatabase): string {
       return [`## ${table} (${columns.map((column) => column.name).join(', ')})`, ...lines].join('\n');
     })
     .join('\n');
+}
+
+/** The dump of the database in `file`, opened read-only for it (another process's, say). */
+export function dumpDatabaseFile(file: string): string {
+  const db = new Database(file, { readonly: true });
+  try {
+    return dumpDatabase(db);
+  } finally {
+    db.close();
+  }
 }

@@ -18,6 +18,7 @@ const TABLES = [
   'components',
   'deliveries',
   'handled_requests',
+  'imported_items',
   'incident_components',
   'incidents',
   'post_edits',
