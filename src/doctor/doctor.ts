@@ -72,8 +72,9 @@ export async function runDoctor(io: DoctorIo): Promise<number> {
     return 2;
   }
   const { config } = loaded;
-  // A client library that logs (Slack's) writes to standard error, at warn unless LOG_LEVEL asks for more.
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  // A client library that logs (Slack's) writes to standard error, at warn unless LOG_LEVEL asks for more,
+  // with the configured credentials cut out of its lines (the checks use them, and may fail on them).
+  const log = createLogger({ level: config.logging.level ?? 'warn', secrets: config.logging.secrets });
   const checks: Check[] = [
     { name: 'configuration', status: 'ok', detail: describeConfig(config) },
     checkFolder('data folder', config.paths.dataDir, 'HERALD_DATA_DIR'),
