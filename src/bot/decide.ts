@@ -538,6 +538,37 @@ function decideMaintenance(
   });
 }
 
+/**
+ * Starts scheduled maintenance #`incidentId` at its scheduled start, as typing its maintenance command again
+ * would (Herald's scheduler, src/automation/maintenance.ts): in progress, its components in maintenance,
+ * and a post saying so, whatever else is open on those components.
+ */
+export function decideStart(
+  incidentId: number,
+  message: string,
+  view: StateView,
+  ctx: DecideContext,
+): Result<Decision> {
+  const found = openIncident({ by: 'number', number: incidentId }, view);
+  if (!found.ok) return found;
+  const incident = found.value;
+  const [first] = incident.components;
+  if (incident.kind !== 'maintenance' || incident.status !== 'scheduled' || !first) {
+    return refuse('incident_closed', `incident ${ref(incident)} is not a scheduled maintenance`);
+  }
+  const cmd: Extract<WritingCommand, { kind: 'maintenance' }> = {
+    kind: 'maintenance',
+    system: first.system,
+    services: incident.components.map((k) => k.service),
+    message,
+    start: { at: incident.startsAt ?? ctx.now, input: 'its scheduled start' },
+    end: null,
+    tags: [],
+    title: null,
+  };
+  return decideMaintenance(cmd, view, ctx, incident);
+}
+
 function decideNotice(
   cmd: Extract<WritingCommand, { kind: 'notice' }>,
   ctx: DecideContext,

@@ -5,12 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import type { CoreSettings } from './catalog.js';
 import type { Command, ReadTime } from './command.js';
-import { type Decision, decide, type WritingCommand } from './decide.js';
+import { type DecideContext, type Decision, decide, type StateView, type WritingCommand } from './decide.js';
 import { helpText } from './help.js';
 import { parseCommand } from './parse-command.js';
 import { mayChange } from './permissions.js';
 import type { Applied, HandledRequest, Preview, RefusalLog, StateRepository, Store } from './ports.js';
-import type { Refusal, RefusalCode } from './refusal.js';
+import type { Refusal, RefusalCode, Result } from './refusal.js';
 import type { Actor, Component, Delivery, Incident, Post } from './types.js';
 
 export interface Clock {
@@ -96,6 +96,28 @@ export interface PreviewAction {
   requestId?: string;
 }
 
+/**
+ * A change Herald makes by itself (its scheduler), or on a person's answer to its question: decided and
+ * written like a typed command, in one transaction, without parsing or the staff check (the caller decided
+ * who may). The audit row names `actor`.
+ */
+export interface AutomaticInput {
+  /** What is done, as the command a person would type for it; the answer echoes it. */
+  command: WritingCommand;
+  /** The audit row's text. */
+  text: string;
+  actor: Actor;
+  /** Decides instead of decide(command): starting a scheduled maintenance has no typed form of its own. */
+  decide?: (view: StateView, ctx: DecideContext) => Result<Decision>;
+  /**
+   * The scheduler's step: if that incident's step is recorded, nothing is written (a duplicate); otherwise
+   * it is recorded as posted, with the post, in the same transaction.
+   */
+  step?: { incidentId: number; key: string; dueAt: number };
+  requestKey?: string;
+  requestId?: string;
+}
+
 export interface CommandService {
   /** Runs a command: records it at once if it changes something. */
   handle(input: CommandInput): Outcome;
@@ -104,6 +126,8 @@ export interface CommandService {
   /** Publishes a preview: only its author, only before it expires, only once. */
   confirm(action: PreviewAction): Outcome;
   cancel(action: PreviewAction): Outcome;
+  /** A change Herald makes by itself, or on an answer to its question (see AutomaticInput). */
+  automatic(input: AutomaticInput): Outcome;
 }
 
 function timesOf(cmd: WritingCommand): TimeEcho[] {
@@ -206,11 +230,21 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
     cmd: WritingCommand,
     now: number,
     extra?: (repo: StateRepository, applied: Applied) => void,
+    auto: Pick<AutomaticInput, 'decide' | 'step'> = {},
   ): Outcome {
+    const { step } = auto;
     const result = store.transact((repo): Written | Refusal | { ok: true; duplicate: HandledRequest } => {
       const seen = input.requestKey ? repo.handledRequest(input.requestKey) : undefined;
       if (seen) return { ok: true, duplicate: seen };
-      const decision = decide(cmd, repo, { now, actor: input.actor, settings, text: input.text });
+      const done = step && repo.step(step.incidentId, step.key);
+      if (done) {
+        return {
+          ok: true,
+          duplicate: { key: step.key, at: done.doneAt, incidentId: done.incidentId, postId: done.postId },
+        };
+      }
+      const ctx = { now, actor: input.actor, settings, text: input.text };
+      const decision = auto.decide ? auto.decide(repo, ctx) : decide(cmd, repo, ctx);
       if (!decision.ok) return decision;
       const applied = repo.apply({ ...decision.value.change, requestId: input.requestId ?? null });
       if (input.requestKey) {
@@ -220,6 +254,9 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
           incidentId: applied.incidentId,
           postId: applied.postId,
         });
+      }
+      if (step) {
+        repo.recordStep({ ...step, doneAt: now, outcome: 'posted', postId: applied.postId, note: null });
       }
       extra?.(repo, applied);
       // Read back for the answer inside the same transaction: no second and third read transaction.
@@ -356,6 +393,14 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
       if (!('status' in preview)) return preview;
       store.transact((repo) => repo.settlePreview(preview.id, 'cancelled', now, null));
       return { kind: 'cancelled', previewId: preview.id };
+    },
+
+    automatic(input) {
+      const { command, decide: decideIt, step, ...rest } = input;
+      return write(rest, command, clock.now(), undefined, {
+        ...(decideIt ? { decide: decideIt } : {}),
+        ...(step ? { step } : {}),
+      });
     },
   };
 }

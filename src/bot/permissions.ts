@@ -35,5 +35,8 @@ export function mayChange(actor: Actor, staff: StaffRules): Permission {
         ? { allowed: true }
         : { allowed: false, reason: 'only staff may change the status; you may use `list` and `help`' };
     }
+    case 'herald':
+      // Herald's own steps (the scheduler) are written through CommandService.automatic, never as typed.
+      return { allowed: false, reason: 'Herald does not type commands' };
   }
 }

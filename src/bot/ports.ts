@@ -12,6 +12,7 @@ import type {
   DeliveryAction,
   Incident,
   IncidentStatus,
+  Platform,
   Post,
 } from './types.js';
 
@@ -61,6 +62,60 @@ export interface StateRepository {
   recordRequest(request: HandledRequest): void;
   preview(id: string): Preview | undefined;
   settlePreview(id: string, status: 'published' | 'cancelled', at: number, postId: number | null): void;
+  /** A step Herald took by itself for an incident, if it did (src/scheduler.ts). */
+  step(incidentId: number, key: string): AutomationStep | undefined;
+  /** Records a step; throws if that incident's step was recorded before. */
+  recordStep(step: AutomationStep): void;
+  /** Queues a question for a person in chat; its step must be recorded in the same transaction. */
+  queuePrompt(prompt: NewPrompt): Prompt;
+}
+
+/** A step Herald took by itself (src/scheduler.ts): once per incident and key, whatever restarts. */
+export interface AutomationStep {
+  incidentId: number;
+  /** What it was, unique within the incident: `reminder-24h`, `start`, `end-prompt`. */
+  key: string;
+  /** When it was due; `doneAt` is when it was done (later, when Herald was down at that moment). */
+  dueAt: number;
+  doneAt: number;
+  /** Posted (with its post), skipped (with why: its moment passed), or a question asked (a Prompt). */
+  outcome: 'posted' | 'skipped' | 'prompted';
+  postId: number | null;
+  note: string | null;
+}
+
+/** What Herald asks: `maintenance-end`, whether a maintenance past its expected end is complete. */
+export type PromptKind = 'maintenance-end';
+export const PROMPT_KINDS: readonly PromptKind[] = ['maintenance-end'];
+
+/** A question Herald asks one person in chat, sent by the chat adapter of their platform. */
+export interface Prompt {
+  id: number;
+  incidentId: number;
+  /** The step that asked it. */
+  step: string;
+  kind: PromptKind;
+  /** The person asked: the platform's id for them, and their name. */
+  to: { platform: Platform; id: string; name: string };
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export type NewPrompt = Pick<Prompt, 'incidentId' | 'step' | 'kind' | 'to' | 'createdAt'>;
+
+/** Questions waiting to be sent, and what became of each send. */
+export interface PromptBox {
+  /** Pending questions, oldest first. */
+  pending(): Prompt[];
+  prompt(id: number): Prompt | undefined;
+  /** A send: done, or failed once more (`final`: given up, the question stays unasked). */
+  settle(
+    id: number,
+    result: { sent: true; at: number } | { sent: false; error: string; final: boolean },
+  ): void;
 }
 
 export interface HandledRequest {
@@ -165,6 +220,11 @@ export interface ImportLedger {
 export interface Store
   extends Pick<StateRepository, 'components' | 'activeIncidents' | 'incident' | 'post' | 'preview'> {
   outbox: Outbox;
+  prompts: PromptBox;
+  /** The steps Herald took by itself for an incident, in the order it took them. */
+  steps(incidentId: number): AutomationStep[];
+  /** Who opened an incident (its first accepted command's actor), from the audit. */
+  opener(incidentId: number): Actor | undefined;
   /** Feed items brought in by `herald import` (src/store/import.ts). */
   imports: ImportLedger;
   createPreview(preview: Omit<Preview, 'status' | 'settledAt' | 'postId'>): void;

@@ -16,6 +16,10 @@ export type RefusalCode =
   | 'option_value'
   | 'bad_time'
   | 'future_time'
+  /** A promised next update (`--next`) at a time already past. */
+  | 'past_time'
+  /** A promised next update on a post that closes its incident. */
+  | 'promise_on_close'
   | 'end_before_start'
   | 'unknown_incident'
   | 'ambiguous_incident'
@@ -28,7 +32,9 @@ export type RefusalCode =
   | 'unknown_preview'
   | 'not_author'
   | 'preview_expired'
-  | 'preview_closed';
+  | 'preview_closed'
+  /** A button of Herald's question (is the maintenance complete?) that names no question it asked. */
+  | 'unknown_prompt';
 
 export interface Refusal {
   ok: false;

@@ -50,6 +50,12 @@ export function componentTitle(
     .trim();
 }
 
+/** Components as a sentence names them: `SMTP and IMAP on server NC018`, `Web server on NC018 and DNS on NC026`. */
+export function componentPhrase(catalog: Catalog, components: readonly ComponentKey[]): string {
+  const parts = componentParts(catalog, components);
+  return joinNames(parts.map((p) => `${p.services} on ${parts.length > 1 ? p.system : p.server}`));
+}
+
 export function updateTitle(templates: TitleTemplates, incidentTitle: string, n: number): string {
   return fill(templates.update, { title: incidentTitle, n: String(n) });
 }

@@ -8,7 +8,8 @@ export type IncidentKind = 'outage' | 'maintenance' | 'notice';
 /** open: an outage or notice in progress; scheduled/in_progress/completed: a maintenance; resolved: closed. */
 export type IncidentStatus = 'open' | 'resolved' | 'scheduled' | 'in_progress' | 'completed';
 
-export type Platform = 'shell' | 'slack' | 'discord';
+/** Where a command came from; `herald` is Herald itself (its scheduler), never a person. */
+export type Platform = 'shell' | 'slack' | 'discord' | 'herald';
 
 /** Who typed the command, as the chat adapter saw them. */
 export interface Actor {
@@ -76,6 +77,11 @@ export interface Post {
   eventAt: number | null;
   /** The state the post reports for its incident's components, if it changed any. */
   state: ComponentState | null;
+  /**
+   * The next update it promised (`--next`), when it promised one. Only the incident's latest post's promise
+   * is live (src/bot/promises.ts): a later post clears it.
+   */
+  nextUpdateAt?: number;
   edits: PostEdit[];
   retractedAt: number | null;
   retractReason: string | null;

@@ -19,7 +19,7 @@ import { readRow } from './rows.js';
 
 const KINDS: readonly IncidentKind[] = ['outage', 'maintenance', 'notice'];
 const STATUSES: readonly IncidentStatus[] = ['open', 'resolved', 'scheduled', 'in_progress', 'completed'];
-const PLATFORMS: readonly Platform[] = ['shell', 'slack', 'discord'];
+export const PLATFORMS: readonly Platform[] = ['shell', 'slack', 'discord', 'herald'];
 const ACTIONS: readonly DeliveryAction[] = ['publish', 'edit', 'retract'];
 const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'sent', 'failed'];
 const RESULTS: readonly AuditEntry['result'][] = ['ok', 'refused', 'error'];

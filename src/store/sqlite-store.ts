@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Applied, Change, StateRepository, Store } from '../bot/ports.js';
 import type { Incident, Post } from '../bot/types.js';
 import { applyChange } from './apply-change.js';
+import { createAutomationStatements } from './automation.js';
 import { createSqliteImports } from './import.js';
 import {
   toAuditEntry,
@@ -54,6 +55,7 @@ export function createSqliteStore(db: SqliteDatabase): Store {
   const loadIncident = (id: number) => maybe(s.incident.get(id), incidentOf);
 
   const requests = createRequestStatements(db);
+  const automation = createAutomationStatements(db);
   const incidentsSince = db.prepare<{ since: number }>(
     `SELECT * FROM incidents WHERE status IN ('open', 'scheduled', 'in_progress')
      UNION SELECT * FROM incidents WHERE closed_at >= :since
@@ -71,6 +73,9 @@ export function createSqliteStore(db: SqliteDatabase): Store {
   return {
     ...reads,
     outbox: createSqliteOutbox(db, s),
+    prompts: automation.prompts,
+    steps: automation.steps,
+    opener: automation.opener,
     imports: createSqliteImports(db, s),
     createPreview: requests.createPreview,
     transact<T>(fn: (repo: StateRepository) => T): T {
@@ -91,6 +96,9 @@ export function createSqliteStore(db: SqliteDatabase): Store {
         settlePreview: guard(requests.settlePreview),
         handledRequest: guard(requests.handledRequest),
         recordRequest: guard(requests.recordRequest),
+        step: guard(automation.step),
+        recordStep: guard(automation.recordStep),
+        queuePrompt: guard(automation.queuePrompt),
       };
       try {
         return run.immediate(() => {

@@ -40,6 +40,8 @@ const CODES: Record<RefusalCode, true> = {
   option_value: true,
   bad_time: true,
   future_time: true,
+  past_time: true,
+  promise_on_close: true,
   end_before_start: true,
   unknown_incident: true,
   ambiguous_incident: true,
@@ -53,6 +55,7 @@ const CODES: Record<RefusalCode, true> = {
   not_author: true,
   preview_expired: true,
   preview_closed: true,
+  unknown_prompt: true,
 };
 const KNOWN_CODES = new Set(Object.keys(CODES));
 

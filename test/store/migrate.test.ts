@@ -15,6 +15,7 @@ import { openStore } from '../../src/store/sqlite-store.js';
 
 const TABLES = [
   'audit',
+  'automation_steps',
   'components',
   'deliveries',
   'handled_requests',
@@ -24,6 +25,7 @@ const TABLES = [
   'post_edits',
   'posts',
   'previews',
+  'prompts',
 ];
 
 const tempDirs: string[] = [];

@@ -513,5 +513,92 @@ export function describeStoreContract(name: string, makeStore: () => StoreFixtur
       ]);
       expect(store.audit(1)).toHaveLength(1);
     });
+
+    it("records each of an incident's automatic steps once, in order, and a repeated one writes nothing", () => {
+      const { incidentId, postId } = apply(opening(T0));
+      const posted = {
+        incidentId,
+        key: 'reminder-24h',
+        dueAt: T0,
+        doneAt: minutes(1),
+        outcome: 'posted' as const,
+        postId,
+        note: null,
+      };
+      const skipped = {
+        ...posted,
+        key: 'reminder-1h',
+        outcome: 'skipped' as const,
+        postId: null,
+        note: 'late',
+      };
+      store.transact((repo) => {
+        repo.recordStep(posted);
+        repo.recordStep(skipped);
+      });
+      expect(store.steps(incidentId)).toEqual([posted, skipped]);
+      expect(store.steps(incidentId + 1)).toEqual([]);
+      expect(
+        store.transact((repo) => [repo.step(incidentId, 'reminder-24h'), repo.step(incidentId, 'start')]),
+      ).toEqual([posted, undefined]);
+      const before = fixture.dump?.();
+      expect(() =>
+        store.transact((repo) => {
+          repo.recordStep({ ...posted, key: 'start', postId: null, outcome: 'skipped' });
+          repo.recordStep({ ...posted, doneAt: minutes(5) });
+        }),
+      ).toThrow();
+      expect(store.steps(incidentId)).toEqual([posted, skipped]);
+      expect(fixture.dump?.()).toBe(before);
+    });
+
+    it('queues a question with the step that asks it, to whoever opened the incident, and records each send', () => {
+      const { incidentId } = apply(opening(T0));
+      apply({ ...update(incidentId, 2, minutes(1)), audit: audit(minutes(1), 'update', bob) });
+      expect(store.opener(incidentId)).toEqual(ada);
+      expect(store.opener(incidentId + 1)).toBeUndefined();
+
+      const ask = { incidentId, step: 'end-prompt', kind: 'maintenance-end' as const, createdAt: minutes(2) };
+      // A question belongs to a recorded step.
+      expect(() => store.transact((repo) => repo.queuePrompt({ ...ask, to: ada }))).toThrow();
+      const queued = store.transact((repo) => {
+        repo.recordStep({
+          incidentId,
+          key: 'end-prompt',
+          dueAt: minutes(2),
+          doneAt: minutes(2),
+          outcome: 'prompted',
+          postId: null,
+          note: null,
+        });
+        return repo.queuePrompt({ ...ask, to: { platform: 'slack', id: ada.id, name: ada.name } });
+      });
+      const pending = {
+        ...ask,
+        id: queued.id,
+        to: { platform: 'slack', id: ada.id, name: ada.name },
+        status: 'pending',
+        attempts: 0,
+        lastError: null,
+        sentAt: null,
+      };
+      expect(queued).toEqual(pending);
+      expect(store.prompts.pending()).toEqual([pending]);
+
+      store.prompts.settle(queued.id, { sent: false, error: 'Slack answered 500', final: false });
+      expect(store.prompts.pending()).toEqual([{ ...pending, attempts: 1, lastError: 'Slack answered 500' }]);
+      store.prompts.settle(queued.id, { sent: true, at: minutes(3) });
+      expect(store.prompts.prompt(queued.id)).toEqual({
+        ...pending,
+        status: 'sent',
+        attempts: 2,
+        sentAt: minutes(3),
+      });
+      expect(store.prompts.pending()).toEqual([]);
+      // Settled once: a late result changes nothing.
+      store.prompts.settle(queued.id, { sent: false, error: 'late', final: true });
+      expect(store.prompts.prompt(queued.id)?.status).toBe('sent');
+      expect(store.prompts.prompt(queued.id + 1)).toBeUndefined();
+    });
   });
 }
