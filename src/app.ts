@@ -9,6 +9,13 @@ import { createDryRunOutlet } from './adapters/outlets/dry-run.js';
 import type { Outlet } from './adapters/outlets/outlet.js';
 import { createSiteOutlet, type SiteOutlet } from './adapters/outlets/site.js';
 import { createFileRefusalLog } from './adapters/refusal-log.js';
+import { createMaintenanceJob, createMaintenanceQuestion } from './automation/maintenance.js';
+import {
+  createPromptDesk,
+  type PromptPress,
+  type PromptReply,
+  type PromptSender,
+} from './automation/prompts.js';
 import type { CoreSettings } from './bot/catalog.js';
 import {
   type Clock,
@@ -18,13 +25,14 @@ import {
   type PreviewAction,
 } from './bot/handle-command.js';
 import type { Store } from './bot/ports.js';
-import type { Delivery } from './bot/types.js';
+import type { Delivery, Platform } from './bot/types.js';
 import type { Config } from './config.js';
 import { checkHealth, type HealthReport } from './health.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type HeraldMetrics, type PendingSummary } from './metrics.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import { newRequestId } from './request-id.js';
+import { createScheduler, type Scheduler } from './scheduler.js';
 import { openStore } from './store/sqlite-store.js';
 import { createPostRenderer } from './templates/post.js';
 import { BLUESKY_MEASURE, mastodonMeasure, TWITTER_MEASURE } from './templates/social.js';
@@ -55,6 +63,15 @@ export interface Herald {
   settings: CoreSettings;
   /** Outlets that have no credentials and only log what they would send. */
   dryOutlets: ReadonlySet<string>;
+  /**
+   * What Herald does by itself on its clock (src/scheduler.ts): a scheduled maintenance's reminders, its
+   * start and the question at its end. `herald start` starts its timer; tests call runDue().
+   */
+  scheduler: Scheduler;
+  /** A chat adapter sends Herald's questions to its platform's people; returns the function that stops it. */
+  servePrompts(platform: Platform, send: PromptSender): () => void;
+  /** A button of one of Herald's questions pressed (is the maintenance complete?). */
+  answerPrompt(press: PromptPress): PromptReply;
   close(): Promise<void>;
 }
 
@@ -322,6 +339,8 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
         'command recorded',
       );
       if (options.publishOnChange !== false) publisher.wake();
+      // A maintenance may have been scheduled: the scheduler learns when its next step is due.
+      if (input.actor.platform !== 'herald') scheduler.wake();
     } else if (outcome.kind === 'preview') {
       said.info(
         { platform: input.actor.platform, actor: input.actor.id, preview: outcome.previewId },
@@ -331,11 +350,41 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     return outcome;
   };
 
+  const automation = {
+    store,
+    commands,
+    settings,
+    onOutcome: (outcome: Outcome, by: Pick<CommandInput, 'actor' | 'requestId'>) => logged(by, outcome),
+  };
+  const prompts = createPromptDesk({
+    prompts: store.prompts,
+    handlers: [createMaintenanceQuestion(automation)],
+    refusals,
+    clock,
+    log,
+  });
+  const scheduler = createScheduler({
+    clock,
+    log,
+    jobs: [
+      createMaintenanceJob({ ...automation, remindersMs: config.maintenance.remindersMs, log }),
+      prompts.job,
+    ],
+  });
+
   return {
     config,
     store,
     site,
     publisher,
+    scheduler,
+    servePrompts: prompts.serve,
+    answerPrompt(input) {
+      const press = identified(input);
+      const reply = prompts.answer(press);
+      if (reply.kind === 'outcome') logged(press, reply.outcome);
+      return reply;
+    },
     handle(input) {
       const command = identified(input);
       return logged(command, commands.handle(command));
@@ -368,6 +417,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     dryOutlets: dryOutletsOf(config),
     settings,
     async close() {
+      await scheduler.stop();
       await publisher.stop();
       store.close();
     },

@@ -20,6 +20,7 @@ import { EXIT } from './exit-codes.js';
 import { type Logger, loggerFor } from './logger.js';
 import { acquireDataLock, type DataLock, DataLockedError } from './ops/data-lock.js';
 import { newRequestId } from './request-id.js';
+import { SCHEDULER_POLL_MS } from './scheduler.js';
 import { createHttpApp, listen, type RunningServer } from './server.js';
 import { SchemaTooNewError } from './store/migrate.js';
 import { upgradeDatabase } from './store/upgrade.js';
@@ -294,6 +295,13 @@ async function start(io: Io): Promise<number> {
       const line = renderDeliveryNotice(notice, config.core);
       if (line) io.stdout.write(`\n${line}\n`);
     });
+    // Herald's questions to shell users (is the maintenance complete?) are a line at the prompt.
+    const stopPrompts = herald.servePrompts('shell', async (question) => {
+      io.stdout.write(`\n${question.line}\n`);
+    });
+    // Once every surface that can be asked a question is on: what fell due while Herald was down is done
+    // now, then each step at its time (docs/maintenance.md).
+    herald.scheduler.start(SCHEDULER_POLL_MS);
     // The shell ends with its input; the server keeps Herald running until a signal.
     await Promise.race([shell.run(), signal]);
     const got = await signal;
@@ -302,6 +310,8 @@ async function start(io: Io): Promise<number> {
     await rebuilt;
     shell.close();
     stopNotices();
+    await herald.scheduler.stop();
+    stopPrompts();
     await chat.stop();
     await server.close();
     return EXIT.ok;

@@ -30,6 +30,15 @@ const systemSchema = z.strictObject({
 
 const idList = z.array(z.string().min(1)).default([]);
 
+/** A duration before an event: `24h`, `90m`, `2d`. */
+const DURATION_UNITS_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const durationText = z.string().regex(/^[1-9]\d{0,4}[mhd]$/, 'expected a duration like 24h, 90m or 2d');
+const durationMs = (text: string): number =>
+  Number(text.slice(0, -1)) * DURATION_UNITS_MS[text.slice(-1) as keyof typeof DURATION_UNITS_MS];
+
+/** When a scheduled maintenance's reminders are posted, before its start (docs/maintenance.md). */
+export const DEFAULT_REMINDERS = ['24h', '1h'];
+
 /** Template text: `{name}` placeholders, `{{` and `}}` for braces (src/bot/message-templates.ts). */
 const templateText = (what: string) =>
   z.string().superRefine((text, ctx) => {
@@ -113,6 +122,9 @@ const fileSchema = z.strictObject({
         .default(15),
     })
     .default({ preview: true, previewMinutes: 15 }),
+  maintenance: z
+    .strictObject({ reminders: z.array(durationText).max(10).default(DEFAULT_REMINDERS) })
+    .default({ reminders: DEFAULT_REMINDERS }),
   outlets: z.array(z.enum(KNOWN_OUTLETS)).default(['site', 'twitter', 'mastodon', 'bluesky']),
   templates: z.record(word, templateSchema).default({}),
 });
@@ -234,6 +246,8 @@ export interface Config {
   slack: SlackConfig | null;
   discord: DiscordConfig | null;
   chat: ChatConfig;
+  /** Scheduled maintenance: how long before its start each reminder is posted, in milliseconds. */
+  maintenance: { remindersMs: number[] };
   site: SiteConfig;
   paths: { config: string; dataDir: string; publicDir: string; database: string };
   http: { host: string; port: number };
@@ -511,6 +525,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             }
           : null,
       chat: { preview: file.chat.preview, previewTtlMs: file.chat.previewMinutes * 60_000 },
+      maintenance: { remindersMs: file.maintenance.reminders.map(durationMs) },
       logLevel: e.LOG_LEVEL ?? 'info',
       logging: {
         level: e.LOG_LEVEL ?? null,

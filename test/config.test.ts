@@ -95,6 +95,33 @@ describe('a broken configuration', () => {
   });
 });
 
+describe('maintenance reminders', () => {
+  it('default to 24 hours and 1 hour before the start, and are read as written', () => {
+    const shippedResult = loadConfig({}, root);
+    if (!shippedResult.ok) throw new Error(shippedResult.problems.join('\n'));
+    expect(shippedResult.config.maintenance.remindersMs).toEqual([86_400_000, 3_600_000]);
+    const dir = tempDir();
+    const file = path.join(dir, 'herald.config.yaml');
+    fs.writeFileSync(file, shipped.replace(/\nmaintenance:\n {2}reminders: \[24h, 1h\]\n/, '\n'));
+    const omitted = loadConfig({ HERALD_CONFIG: file }, root);
+    expect(omitted.ok && omitted.config.maintenance.remindersMs).toEqual([86_400_000, 3_600_000]);
+    fs.writeFileSync(file, shipped.replace('reminders: [24h, 1h]', 'reminders: [2d, 90m]'));
+    const chosen = loadConfig({ HERALD_CONFIG: file }, root);
+    expect(chosen.ok && chosen.config.maintenance.remindersMs).toEqual([172_800_000, 5_400_000]);
+    fs.writeFileSync(file, shipped.replace('reminders: [24h, 1h]', 'reminders: []'));
+    const none = loadConfig({ HERALD_CONFIG: file }, root);
+    expect(none.ok && none.config.maintenance.remindersMs).toEqual([]);
+  });
+
+  it('refuse what is not a duration, each with its path', () => {
+    const result = parseConfigFile(shipped.replace('reminders: [24h, 1h]', 'reminders: [24 hours, 0h, 1h]'));
+    expect(result.ok ? [] : result.problems).toEqual([
+      'herald.config.yaml maintenance.reminders[0]: expected a duration like 24h, 90m or 2d',
+      'herald.config.yaml maintenance.reminders[1]: expected a duration like 24h, 90m or 2d',
+    ]);
+  });
+});
+
 describe('social credentials', () => {
   const root = path.resolve(import.meta.dirname, '..');
   it('are all there (the network is on) or none (it runs dry); some but not all is named', () => {

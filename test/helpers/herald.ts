@@ -14,6 +14,8 @@ export interface TestHerald {
   setNow(at: string | number): void;
   /** Runs a command as staff and fails the test unless it was recorded. */
   record(text: string): void;
+  /** Closes this Herald and opens a new one on the same folder and clock, as a restart does. */
+  reopen(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,9 +54,12 @@ export function createTestHerald(
     ...(options.logTo ? { to: options.logTo } : {}),
     secrets: loaded.config.logging.secrets,
   });
-  const herald = createHerald(loaded.config, { log, clock: { now: () => now } });
+  const open = () => createHerald(loaded.config, { log, clock: { now: () => now } });
+  let herald = open();
   return {
-    herald,
+    get herald() {
+      return herald;
+    },
     config: loaded.config,
     dir,
     setNow(at) {
@@ -63,6 +68,10 @@ export function createTestHerald(
     record(text) {
       const outcome = herald.handle({ text, actor: ops });
       if (outcome.kind !== 'recorded') throw new Error(`not recorded: ${JSON.stringify(outcome)}`);
+    },
+    async reopen() {
+      await herald.close();
+      herald = open();
     },
     async close() {
       await herald.close();
