@@ -129,6 +129,12 @@ describe('the Slack app manifest', () => {
       expect.objectContaining({ command: '/status', should_escape: false }),
     ]);
     expect(m.features.slash_commands[0].url).toBeUndefined();
+    // Herald's questions arrive as direct messages, in the app's Messages tab.
+    expect(m.features.app_home).toEqual({
+      home_tab_enabled: false,
+      messages_tab_enabled: true,
+      messages_tab_read_only_enabled: true,
+    });
     expect(m.oauth_config.scopes.bot).toEqual([
       'commands',
       'chat:write',

@@ -3,7 +3,8 @@
 // ACKed, and dispatches of the test's choosing (INTERACTION_CREATE). REST: interaction callbacks (204 with no
 // content type; a second callback for one interaction is refused with 40060, as Discord does), edits of the
 // original answer (refused before the callback), follow-ups, command registration (PUT, echoed with ids),
-// channel messages (bot token checked, 2000 characters, `enforce_nonce`), threads started from messages, the
+// channel messages (bot token checked, 2000 characters, `enforce_nonce`), direct-message channels the bot
+// opens (POST /users/@me/channels) and messages in them, threads started from messages, the
 // bot's user and application (GET /users/@me, /applications/@me, for `herald doctor`), and
 // faults to inject: a 429 with Discord's headers, or any error status. Also: signed HTTP interactions, and
 // interaction payloads shaped as Discord sends them.
@@ -69,6 +70,8 @@ export interface FakeDiscord {
   commandPuts: Array<{ guildId: string | null; authorization: string | null; body: unknown }>;
   messages: FakeMessage[];
   threads: FakeThread[];
+  /** Direct-message channels the bot opened (POST /users/@me/channels): channel id by the user's id. */
+  dms: Map<string, string>;
   /** Gateway: IDENTIFY payloads received, heartbeats ACKed, sessions open. */
   identifies: Array<Record<string, unknown>>;
   heartbeats: number;
@@ -102,6 +105,7 @@ const ROUTES: Array<[method: string, pattern: RegExp, route: string]> = [
   ['GET', /^\/gateway\/bot$/, 'GET /gateway/bot'],
   ['GET', /^\/users\/@me$/, 'GET /users/@me'],
   ['GET', /^\/applications\/@me$/, 'GET /applications/@me'],
+  ['POST', /^\/users\/@me\/channels$/, 'POST /users/@me/channels'],
   ['POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/, 'POST /interactions/:id/:token/callback'],
   [
     'PATCH',
@@ -139,6 +143,7 @@ export async function startFakeDiscord(
   const commandPuts: FakeDiscord['commandPuts'] = [];
   const messages: FakeMessage[] = [];
   const threads: FakeThread[] = [];
+  const dms = new Map<string, string>();
   const identifies: Array<Record<string, unknown>> = [];
   const acknowledged = new Set<string>();
   const nonces = new Map<string, FakeMessage>();
@@ -153,7 +158,8 @@ export async function startFakeDiscord(
   const gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
 
   const isBot = (auth: string | null) => auth === `Bot ${token}`;
-  const channelExists = (id: string) => id === FAKE_CHANNEL_ID || threads.some((t) => t.id === id);
+  const channelExists = (id: string) =>
+    id === FAKE_CHANNEL_ID || threads.some((t) => t.id === id) || [...dms.values()].includes(id);
 
   function takeFault(route: string): DiscordFault | null {
     if (!fault || fault.left <= 0 || (fault.route && fault.route !== route)) return null;
@@ -229,6 +235,15 @@ export async function startFakeDiscord(
           verify_key: options.publicKey ?? '',
           bot: { ...FAKE_BOT_USER },
         });
+      case 'POST /users/@me/channels': {
+        if (!isBot(auth)) return error(401, 0, '401: Unauthorized');
+        const recipient = typeof b.recipient_id === 'string' ? b.recipient_id : '';
+        if (!/^\d{17,20}$/.test(recipient)) return error(400, 50035, 'Invalid Form Body');
+        const id = dms.get(recipient) ?? nextSnowflake();
+        dms.set(recipient, id);
+        const user = { id: recipient, username: 'user', discriminator: '0', global_name: null, avatar: null };
+        return json(200, { id, type: 1, last_message_id: null, flags: 0, recipients: [user] });
+      }
       case 'POST /interactions/:id/:token/callback': {
         const [id = '', tok = ''] = params;
         if (acknowledged.has(id)) return error(400, 40060, 'Interaction has already been acknowledged.');
@@ -388,6 +403,7 @@ export async function startFakeDiscord(
     commandPuts,
     messages,
     threads,
+    dms,
     identifies,
     get heartbeats() {
       return heartbeats;

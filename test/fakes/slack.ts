@@ -1,5 +1,6 @@
 // A local Slack on 127.0.0.1, as much of one as Herald meets. The Web API (`/api/<method>`, bearer
-// tokens, form or JSON bodies, Slack's `{ok:false,error}` answers, 429 with Retry-After), the response_urls
+// tokens, form or JSON bodies, Slack's `{ok:false,error}` answers, 429 with Retry-After; chat.postMessage to
+// the announcement channel, or to a user id for a direct message), the response_urls
 // (`/response/<key>`, five uses each), and the Socket Mode server (`apps.connections.open` with the app
 // token, then a WebSocket that says hello, sends envelopes and takes acks). It also plays Slack's side
 // towards Herald: slash-command and interaction payloads, signed as Slack signs them for HTTP mode.
@@ -22,6 +23,9 @@ export const FAKE_SLACK = {
   announceChannel: 'C0ANNOUNCE',
   commandChannel: 'C0OPS',
 };
+
+/** The app's direct-message channel with a user: where chat.postMessage to their user id writes. */
+export const dmChannelOf = (userId: string): string => `D${userId.slice(1)}`;
 
 export interface FakeSlackUser {
   id: string;
@@ -161,8 +165,10 @@ export async function startFakeSlack(options: { now?: () => number } = {}): Prom
           bot_id: FAKE_SLACK.botId,
         };
       case 'chat.postMessage': {
-        const channel = String(args.channel ?? '');
-        if (channel !== FAKE_SLACK.announceChannel) return fail('channel_not_found');
+        const asked = String(args.channel ?? '');
+        // To a user id, Slack writes in the app's direct messages with them, and answers that channel's id.
+        const channel = /^[UW][A-Z0-9]+$/.test(asked) ? dmChannelOf(asked) : asked;
+        if (channel !== FAKE_SLACK.announceChannel && channel === asked) return fail('channel_not_found');
         const thread = typeof args.thread_ts === 'string' ? args.thread_ts : null;
         if (thread && !messages.some((m) => m.ts === thread && m.channel === channel && !m.thread_ts))
           return fail('thread_not_found');
@@ -535,7 +541,11 @@ export interface SlackWorld {
     o?: { user?: FakeSlackUser; channel?: string; triggerId?: string; key?: string; retryNum?: number },
   ): Promise<SentRequest>;
   /** Presses a button of an answer. */
-  press(actionId: string, value: string, o?: { user?: FakeSlackUser; key?: string }): Promise<SentRequest>;
+  press(
+    actionId: string,
+    value: string,
+    o?: { user?: FakeSlackUser; key?: string; channel?: string },
+  ): Promise<SentRequest>;
   /** Submits a modal Herald opened. */
   submit(view: FakeView, text: string, o?: { user?: FakeSlackUser }): Promise<SentRequest>;
   /** Waits for the nth (0-based) message sent to a response_url. */
@@ -647,6 +657,7 @@ export async function startSlackWorld(o: SlackWorldOptions): Promise<SlackWorld>
         value,
         responseKey: key,
         ...(po.user ? { user: po.user } : {}),
+        ...(po.channel ? { channel: po.channel } : {}),
       });
       const r = await send('interactive', interaction(payload), payload);
       return { key, triggerId: String(payload.trigger_id), ...r };

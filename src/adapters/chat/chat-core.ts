@@ -1,8 +1,9 @@
 // What a chat adapter may ask of Herald: run a command, preview and publish or cancel it, and hear what
 // became of each delivery (to update its private answer). src/app.ts's Herald satisfies it.
 
+import type { PromptPress, PromptReply, PromptSender } from '../../automation/prompts.js';
 import type { CommandInput, Outcome, PreviewAction } from '../../bot/handle-command.js';
-import type { Post } from '../../bot/types.js';
+import type { Platform, Post } from '../../bot/types.js';
 import type { DeliveryEvent } from '../../publisher.js';
 
 export interface DeliveryNotice extends DeliveryEvent {
@@ -25,6 +26,13 @@ export interface ChatCore {
   cancel(action: PreviewAction): Awaitable<Outcome>;
   /** Listens to what becomes of each delivery; returns the function that stops listening. */
   onDelivery(listener: (notice: DeliveryNotice) => void): () => void;
+  /**
+   * Herald's questions to this platform's people (is the maintenance complete?) are sent by `send`, while
+   * the adapter runs; returns the function that stops it.
+   */
+  servePrompts(platform: Platform, send: PromptSender): () => void;
+  /** A button of one of Herald's questions: only the person asked, or staff, may answer. */
+  answerPrompt(press: PromptPress): PromptReply | Promise<PromptReply>;
   /** Social outlets without credentials, which only log what they would send. */
   dryOutlets: ReadonlySet<string>;
 }

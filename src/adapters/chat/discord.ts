@@ -35,6 +35,7 @@ import { newRequestId } from '../../request-id.js';
 import type { ChatCore, DeliveryNotice } from './chat-core.js';
 import { commandText, STATUS_COMMAND, templateChoices } from './discord-commands.js';
 import { discordErrorFields, loggableError } from './discord-errors.js';
+import { createDiscordPromptSender, parsePromptButtonId, renderNote } from './discord-prompts.js';
 import {
   applyNotice,
   type DeliveryView,
@@ -246,6 +247,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     void flush(t);
   }
   const unsubscribe = core.onDelivery(onNotice);
+  // Herald's questions go as direct messages from the bot, which takes its token.
+  const stopPrompts = config.token ? core.servePrompts('discord', createDiscordPromptSender(rest)) : () => {};
 
   /** Shows what the core answered in the interaction's private message. */
   async function answer(i: APIInteraction, outcome: Outcome, input: CommandInput): Promise<void> {
@@ -397,7 +400,30 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     data: { ...body, flags: MessageFlags.Ephemeral },
   });
 
+  /** A button of Herald's question (is the maintenance complete?), in the direct message it sent. */
+  async function onPromptButton(
+    i: APIMessageComponentInteraction,
+    respond: Respond,
+    button: { promptId: number; answer: string },
+  ): Promise<void> {
+    const fresh = firstTime(i.id);
+    await respond({ type: InteractionResponseType.DeferredMessageUpdate });
+    if (!fresh) return;
+    const reply = await core.answerPrompt({
+      ...button,
+      actor: actorOf(i),
+      requestKey: `discord:${i.id}`,
+      requestId: newRequestId('discord', i.id),
+    });
+    // A completion replaces the question (its buttons go); anything else is said privately.
+    if (reply.kind === 'note') await followUp(i, renderNote(reply.text));
+    else if (reply.outcome.kind === 'recorded') await track(i, reply.outcome);
+    else await followUp(i, renderOutcome(reply.outcome, ctx));
+  }
+
   async function onButton(i: APIMessageComponentInteraction, respond: Respond): Promise<void> {
+    const question = parsePromptButtonId(i.data.custom_id);
+    if (question) return onPromptButton(i, respond, question);
     const button = parseButtonId(i.data.custom_id);
     const actor = actorOf(i);
     if (!button) {
@@ -598,6 +624,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     async stop() {
       stopped = true;
       unsubscribe();
+      stopPrompts();
       while (work.size) await Promise.allSettled([...work]);
       const c = client;
       client = null;

@@ -58,6 +58,9 @@ export function slackManifestObject(options: SlackManifestOptions = {}): Manifes
     },
     features: {
       bot_user: { display_name: name, always_online: true },
+      // Herald's questions (is the maintenance complete?) come as direct messages from the app, which
+      // Slack shows in the app's Messages tab; replies there are not read, the buttons answer.
+      app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
       slash_commands: [
         {
           command,

@@ -38,6 +38,7 @@ import {
 import { createGroupLookup, type GroupLookup } from './slack-groups.js';
 import { createBoltLogger } from './slack-logger.js';
 import { SLACK_COMMAND, SLACK_EVENTS_PATH } from './slack-manifest.js';
+import { createSlackPrompts } from './slack-prompts.js';
 import { fromSlackText } from './slack-text.js';
 
 export { SLACK_COMMAND, SLACK_EVENTS_PATH };
@@ -152,6 +153,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const seen = new Map<string, number>();
   let ready = false;
   let unsubscribe: (() => void) | null = null;
+  let stopPrompts: (() => void) | null = null;
 
   const answerFor = (respond: RespondFn, replaceFirst: boolean): Answer =>
     createAnswer(respond, { replaceFirst, log });
@@ -388,6 +390,18 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     if (!acked) await ack();
   });
 
+  const sendPrompt = createSlackPrompts({
+    app,
+    answerPrompt: (press) => core.answerPrompt(press),
+    answerFor: (respond) => answerFor(respond, true),
+    guarded,
+    log,
+    async show(outcome, answer) {
+      if (outcome.kind === 'recorded') await answers.recorded(outcome, answer);
+      else if (outcome.kind !== 'preview') await answer.whisper(renderOutcome(outcome, ctx));
+    },
+  });
+
   app.error(async (error) => {
     log.error({ err: error }, 'Bolt could not handle a Slack request');
   });
@@ -422,6 +436,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     async start() {
       await app.init();
       unsubscribe = core.onDelivery((notice) => answers.onDelivery(notice));
+      stopPrompts = core.servePrompts('slack', sendPrompt);
       if (socket) await app.start();
       ready = true;
       log.info({ mode: socket ? 'socket' : 'http' }, 'slack is on');
@@ -430,6 +445,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       ready = false;
       unsubscribe?.();
       unsubscribe = null;
+      stopPrompts?.();
+      stopPrompts = null;
       answers.close();
       if (socket) await app.stop();
     },

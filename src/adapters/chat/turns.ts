@@ -49,7 +49,12 @@ export function takingTurns(core: ChatCore, turn: () => Promise<void> = createTu
       await turn();
       return core.cancel(action);
     },
+    answerPrompt: async (press) => {
+      await turn();
+      return core.answerPrompt(press);
+    },
     onDelivery: (listener) => core.onDelivery(listener),
+    servePrompts: (platform, send) => core.servePrompts(platform, send),
     dryOutlets: core.dryOutlets,
   };
 }
