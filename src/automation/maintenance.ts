@@ -100,7 +100,13 @@ export function createMaintenanceJob(deps: MaintenanceDeps): ScheduledJob {
     const requestId = newRequestId('herald');
     const outcome = commands.automatic({
       command,
-      text: typed(step.kind === 'start' ? `start ${id}` : `update ${id}`, message),
+      // As a person would type it: the start is the command that starts a scheduled maintenance by hand.
+      text: typed(
+        command.kind === 'maintenance'
+          ? `${command.system} ${command.services.join(',')} maintenance`
+          : `update ${id}`,
+        message,
+      ),
       actor: SCHEDULER_ACTOR,
       requestId,
       ...(step.kind === 'start' ? { decide: (view, ctx) => decideStart(id, message, view, ctx) } : {}),
@@ -192,14 +198,14 @@ export function createMaintenanceQuestion(
     answer(prompt, press): PromptReply {
       const id = prompt.incidentId;
       const incident = store.incident(id);
+      if (incident && incident.status !== 'in_progress') {
+        return { kind: 'note', text: `Maintenance #${id} is ${incident.status} already: nothing changed.` };
+      }
       if (press.answer === NOT_YET) {
         return {
           kind: 'note',
           text: `Maintenance #${id} stays in progress. When it is done, press Complete, or type: /status resolve ${id} "…"`,
         };
-      }
-      if (incident && incident.status !== 'in_progress') {
-        return { kind: 'note', text: `Maintenance #${id} is ${incident.status} already: nothing changed.` };
       }
       if (press.answer !== COMPLETE || !incident) {
         return {

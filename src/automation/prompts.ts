@@ -67,7 +67,7 @@ export interface PromptDesk {
   answer(press: PromptPress): PromptReply;
 }
 
-/** Sends of one question before it is given up (one per scheduler run: about 30 s apart). */
+/** Sends of one question before it is given up (one per scheduler run). */
 export const PROMPT_ATTEMPTS = 5;
 
 export function createPromptDesk(options: {

@@ -145,13 +145,13 @@ describe('a scheduled maintenance runs itself', () => {
     const audit = m.world.herald.store
       .audit()
       .reverse()
-      .map((a) => [a.actor.platform, a.actor.id, a.code, a.postId]);
+      .map((a) => [a.actor.platform, a.actor.id, a.code, a.postId, a.text.split(' "')[0]]);
     expect(audit).toEqual([
-      ['shell', 'ops', 'maintenance', m.posts()[0]?.id],
-      ['herald', 'scheduler', 'update', m.posts()[1]?.id],
-      ['herald', 'scheduler', 'update', m.posts()[2]?.id],
-      ['herald', 'scheduler', 'maintenance', m.posts()[3]?.id],
-      ['shell', 'ops', 'resolve', m.posts()[4]?.id],
+      ['shell', 'ops', 'maintenance', m.posts()[0]?.id, 'maintenance nc018 web'],
+      ['herald', 'scheduler', 'update', m.posts()[1]?.id, 'update 1'],
+      ['herald', 'scheduler', 'update', m.posts()[2]?.id, 'update 1'],
+      ['herald', 'scheduler', 'maintenance', m.posts()[3]?.id, 'nc018 web maintenance'],
+      ['shell', 'ops', 'resolve', m.posts()[4]?.id, 'resolve 1'],
     ]);
     // Every post reached every outlet once.
     const deliveries = m.world.herald.store.deliveries();
