@@ -1,6 +1,7 @@
 // The command grammar as data. One table drives the parser's option handling, the help text, the error
 // messages that list what a subcommand takes, and (later) Discord's slash-command registration.
 
+import type { RefusalCode } from './refusal.js';
 import type { ComponentState } from './types.js';
 
 export type SubcommandId =
@@ -37,7 +38,7 @@ export const SUBCOMMAND_ORDER: readonly SubcommandId[] = [
  */
 export const SUBCOMMANDS: readonly SubcommandId[] = SUBCOMMAND_ORDER.filter((id) => id !== 'change');
 
-export type OptionName = 'at' | 'tag' | 'title' | 'start' | 'end' | 'number' | 'template' | 'with';
+export type OptionName = 'at' | 'tag' | 'title' | 'start' | 'end' | 'next' | 'number' | 'template' | 'with';
 export type OptionKind = 'time' | 'tags' | 'text' | 'number' | 'template' | 'pairs';
 
 export interface OptionSpec {
@@ -97,6 +98,15 @@ export const OPTIONS: Readonly<Record<OptionName, OptionSpec>> = {
     placeholder: 'TIME',
     description: 'when the maintenance is expected to end; a bare time means the next one after the start',
   },
+  next: {
+    name: 'next',
+    aliases: [],
+    kind: 'time',
+    direction: 'future',
+    placeholder: 'TIME',
+    description:
+      'promises the next update by then, shown with the post; Herald reminds you 5 minutes before: `--next 20:00`',
+  },
   number: {
     name: 'number',
     aliases: [],
@@ -136,6 +146,8 @@ export interface SubcommandSpec {
   args: readonly ArgSpec[];
   options: readonly OptionName[];
   required: readonly OptionName[];
+  /** Options that make no sense here, and why: the refusal given instead of "does not take". */
+  refuses?: Partial<Record<OptionName, { code: RefusalCode; message: string }>>;
   examples: readonly string[];
 }
 
@@ -150,7 +162,7 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
   change: {
     id: 'change',
     usage:
-      '/status <system> <service>[,<service>...] <state> "<message>" [--at TIME] [--tag T[,T...]] [--title "..."] [--template NAME [--with NAME=VALUE]]',
+      '/status <system> <service>[,<service>...] <state> "<message>" [--at TIME] [--tag T[,T...]] [--title "..."] [--next TIME] [--template NAME [--with NAME=VALUE]]',
     summary: 'Change the state of services on a system and post why; opens or updates an outage.',
     args: [
       { name: 'system', description: 'a server or platform: `nc018`, `email`' },
@@ -158,7 +170,7 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
       { name: 'state', description: 'up, degraded, down or maintenance (see `help states`)' },
       MESSAGE_ARG,
     ],
-    options: ['at', 'tag', 'title', 'template', 'with'],
+    options: ['at', 'tag', 'title', 'next', 'template', 'with'],
     required: [],
     examples: [
       '/status nc018 smtp down --template spam --at 21:39',
@@ -170,15 +182,16 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
   update: {
     id: 'update',
     usage:
-      '/status update <incident> "<message>" [--at TIME] [--tag T[,T...]] [--title "..."] [--number N] [--template NAME [--with NAME=VALUE]]',
+      '/status update <incident> "<message>" [--at TIME] [--tag T[,T...]] [--title "..."] [--number N] [--next TIME] [--template NAME [--with NAME=VALUE]]',
     summary: 'Post the next numbered update of an open incident or notice.',
     args: [INCIDENT_ARG, MESSAGE_ARG],
-    options: ['at', 'tag', 'title', 'number', 'template', 'with'],
+    options: ['at', 'tag', 'title', 'number', 'next', 'template', 'with'],
     required: [],
     examples: [
       '/status update 42 "We continue to work against the spam, and are escalating the defences."',
       '/status update nc018 smtp "SMTP (the outgoing mail server) on NC018 was restarted at 18:20 UTC." --at 18:20',
       '/status update #7 "This is the last post that we’ll refer to as an “update” regarding the email migration." --number 14',
+      '/status update 42 "We are still restoring the mailboxes from last night’s backup." --next 20:00',
     ],
   },
   resolve: {
@@ -189,6 +202,13 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
     args: [INCIDENT_ARG, MESSAGE_ARG],
     options: ['at', 'tag', 'template', 'with'],
     required: [],
+    refuses: {
+      next: {
+        code: 'promise_on_close',
+        message:
+          '`resolve` closes the incident, so there is no next update to promise: leave --next out. To keep the incident open and promise one, use `update <incident> "…" --next TIME`.',
+      },
+    },
     examples: [
       '/status resolve nc018 smtp "We’ve cleaned up the spam and restarted SMTP on server NC018. You can now send email again." --at 22:13',
       '/status resolve 42 --template spam-restart --at 22:13',
@@ -197,14 +217,14 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
   maintenance: {
     id: 'maintenance',
     usage:
-      '/status maintenance <system> <service>... "<message>" --start TIME [--end TIME] [--tag T[,T...]] [--title "..."]',
+      '/status maintenance <system> <service>... "<message>" --start TIME [--end TIME] [--tag T[,T...]] [--title "..."] [--next TIME]',
     summary: 'Schedule maintenance of services on a system, with a start and an expected end.',
     args: [
       { name: 'system', description: 'a server or platform: `nc018`, `email`' },
       { name: 'services', description: 'one or more services, comma- or space-separated, or `all`' },
       MESSAGE_ARG,
     ],
-    options: ['start', 'end', 'tag', 'title'],
+    options: ['start', 'end', 'tag', 'title', 'next'],
     required: ['start'],
     examples: [
       '/status maintenance nc018 web "We are ready to begin the process of migrating accounts from server NC018 to NC026. We will start with websites." --start "2013-05-03 19:00" --end "2013-05-03 23:00" --tag migration',
@@ -212,10 +232,10 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
   },
   notice: {
     id: 'notice',
-    usage: '/status notice "<title>" "<message>" [--tag T[,T...]] [--at TIME] [--number N]',
+    usage: '/status notice "<title>" "<message>" [--tag T[,T...]] [--at TIME] [--number N] [--next TIME]',
     summary: 'Open an announcement series; `update` continues it.',
     args: [{ name: 'title', description: 'the title of the series, in quotes, one line' }, MESSAGE_ARG],
-    options: ['tag', 'at', 'number'],
+    options: ['tag', 'at', 'number', 'next'],
     required: [],
     examples: [
       '/status notice "Email migration" "Since the migration of many email accounts to the new server, we’ve had reports of email bouncing." --tag email,migration --number 13',
@@ -315,7 +335,7 @@ export const TIME_FORMS: readonly { form: string; example: string }[] = [
 ];
 
 export const TIME_NOTES: readonly string[] = [
-  'A time of day or weekday alone means the last one for `--at` and the next one for `--start` and `--end`.',
+  'A time of day or weekday alone means the last one for `--at` and the next one for `--start`, `--end` and `--next`.',
   'Zones are UTC unless one follows the time. Daylight saving time is applied for the date given.',
   'Put a time of more than one word in quotes, or let it run to the next option: `--at yesterday 21:39 --tag spam`.',
 ];

@@ -31,6 +31,8 @@ export type Command =
       state: ComponentState;
       message: MessageSource;
       at: ReadTime | null;
+      /** The next update promised (`--next`); absent when none was. */
+      next?: ReadTime;
       tags: string[];
       title: string | null;
     }
@@ -39,6 +41,7 @@ export type Command =
       incident: IncidentRef;
       message: MessageSource;
       at: ReadTime | null;
+      next?: ReadTime;
       tags: string[];
       title: string | null;
       /** Continue a numbering begun before Herald (`--number 14`). */
@@ -52,6 +55,7 @@ export type Command =
       message: string;
       start: ReadTime;
       end: ReadTime | null;
+      next?: ReadTime;
       tags: string[];
       title: string | null;
     }
@@ -60,6 +64,7 @@ export type Command =
       title: string;
       message: string;
       at: ReadTime | null;
+      next?: ReadTime;
       tags: string[];
       number: number | null;
     }

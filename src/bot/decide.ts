@@ -2,8 +2,9 @@
 // Pure: no clock, no I/O; the store view is read-only and the caller runs this inside one transaction.
 
 import type { CoreSettings } from './catalog.js';
-import type { Command, IncidentRef, MessageSource, PostRef } from './command.js';
+import type { Command, IncidentRef, MessageSource, PostRef, ReadTime } from './command.js';
 import { componentValues, type FilledMessage, fillMessage } from './message-templates.js';
+import { formatUtc } from './parse-time.js';
 import type { Change, IncidentPatch, NewPost, StateRepository } from './ports.js';
 import { accept, type Result, refuse } from './refusal.js';
 import { completedTitle, componentTitle, updateTitle } from './titles.js';
@@ -71,11 +72,41 @@ function baseChange(cmd: WritingCommand, ctx: DecideContext): Pick<Change, 'kind
 
 function newPost(
   ctx: DecideContext,
-  fields: { number: number; title: string; text: string; tags: string[]; eventAt: number | null },
+  fields: {
+    number: number;
+    title: string;
+    text: string;
+    tags: string[];
+    eventAt: number | null;
+    nextUpdateAt?: number;
+  },
   state: ComponentState | null,
 ): NewPost {
   return { ...fields, author: ctx.actor.name, publishedAt: ctx.now, state };
 }
+
+/**
+ * The post's promised next update (`--next`), still to come at the time of the write: parsing refused a
+ * past one, but a preview may be published after its promised time.
+ */
+function promiseOf(next: ReadTime | undefined, ctx: DecideContext): Result<{ nextUpdateAt?: number }> {
+  if (!next) return accept({});
+  if (next.at <= ctx.now) {
+    return refuse(
+      'past_time',
+      `the next update was promised by ${formatUtc(next.at)} (--next ${next.input}), which is not in the future ` +
+        `(it is now ${formatUtc(ctx.now)}): give a later --next`,
+    );
+  }
+  return accept({ nextUpdateAt: next.at });
+}
+
+/** `--next` on a post that closes its incident: nothing is left to update. */
+const noPromiseOnClose = (what: string): Result<never> =>
+  refuse(
+    'promise_on_close',
+    `${what}, so there is no next update to promise: leave --next out (or keep the incident open with \`update <incident> "…" --next TIME\`)`,
+  );
 
 function resolveIncident(r: IncidentRef, view: StateView): Result<Incident> {
   if (r.by === 'number') {
@@ -165,9 +196,18 @@ function decideTypedChange(
   const componentStates = new Map(view.components().map((c) => [keyOf(c), c.state]));
   const current = (k: ComponentKey) => componentStates.get(keyOf(k)) ?? 'operational';
   const base = baseChange(cmd, ctx);
+  const promise = promiseOf(cmd.next, ctx);
+  if (!promise.ok) return promise;
+  const { nextUpdateAt } = promise.value;
+  const promised = nextUpdateAt === undefined ? {} : { nextUpdateAt };
 
   if (cmd.state === 'operational') {
     if (!incident) {
+      if (cmd.next) {
+        return noPromiseOnClose(
+          `no incident is open on ${describe(keys)}: this records an outage that is already over`,
+        );
+      }
       const title = cmd.title ?? componentTitle(settings.titles, settings.catalog, 'restored', keys);
       return accept({
         change: {
@@ -211,6 +251,11 @@ function decideTypedChange(
         : updateTitle(settings.titles, incident.title, number));
     const patch: IncidentPatch = { lastNumber: number, tags: unionTags(incident.tags, cmd.tags) };
     if (allBack) {
+      if (cmd.next) {
+        return noPromiseOnClose(
+          `this closes incident ${ref(incident)}: all of its components are operational again`,
+        );
+      }
       patch.status = isMaintenance ? 'completed' : 'resolved';
       patch.closedAt = when;
     }
@@ -218,7 +263,11 @@ function decideTypedChange(
       change: {
         ...base,
         incident: { id: incident.id, patch },
-        post: newPost(ctx, { number, title, text: cmd.message, tags: cmd.tags, eventAt }, 'operational'),
+        post: newPost(
+          ctx,
+          { number, title, text: cmd.message, tags: cmd.tags, eventAt, ...promised },
+          'operational',
+        ),
         edit: null,
         retract: null,
         components: keys
@@ -250,6 +299,7 @@ function decideTypedChange(
           incident: { by: 'number', number: incident.id },
           message: cmd.message,
           at: cmd.at,
+          ...(cmd.next ? { next: cmd.next } : {}),
           tags: cmd.tags,
           title: cmd.title,
           number: null,
@@ -266,6 +316,7 @@ function decideTypedChange(
         message: cmd.message,
         start: { at: when, input: cmd.at?.input ?? 'now' },
         end: null,
+        ...(cmd.next ? { next: cmd.next } : {}),
         tags: cmd.tags,
         title: cmd.title,
       },
@@ -301,6 +352,7 @@ function decideTypedChange(
             text: cmd.message,
             tags: cmd.tags,
             eventAt,
+            ...promised,
           },
           state,
         ),
@@ -338,7 +390,11 @@ function decideTypedChange(
           lastNumber: 1,
         },
       },
-      post: newPost(ctx, { number: 1, title, text: cmd.message, tags: cmd.tags, eventAt }, state),
+      post: newPost(
+        ctx,
+        { number: 1, title, text: cmd.message, tags: cmd.tags, eventAt, ...promised },
+        state,
+      ),
       edit: null,
       retract: null,
       components: keys.map((k) => ({ ...k, state })),
@@ -360,6 +416,8 @@ function decideUpdate(
   const n = number.value;
   const filled = fillIncidentMessage(cmd.message, incident, ctx);
   if (!filled.ok) return filled;
+  const promise = promiseOf(cmd.next, ctx);
+  if (!promise.ok) return promise;
   return accept({
     change: {
       ...baseChange(cmd, ctx),
@@ -372,6 +430,7 @@ function decideUpdate(
           text: filled.value.text,
           tags: cmd.tags,
           eventAt: cmd.at?.at ?? null,
+          ...promise.value,
         },
         null,
       ),
@@ -462,6 +521,8 @@ function decideMaintenance(
   }
   const started = start <= ctx.now;
   const base = baseChange(cmd, ctx);
+  const promise = promiseOf(cmd.next, ctx);
+  if (!promise.ok) return promise;
   if (scheduled) {
     const n = scheduled.lastNumber + 1;
     return accept({
@@ -484,6 +545,7 @@ function decideMaintenance(
             text: cmd.message,
             tags: cmd.tags,
             eventAt: start,
+            ...promise.value,
           },
           'maintenance',
         ),
@@ -527,7 +589,7 @@ function decideMaintenance(
       },
       post: newPost(
         ctx,
-        { number: 1, title, text: cmd.message, tags: cmd.tags, eventAt: null },
+        { number: 1, title, text: cmd.message, tags: cmd.tags, eventAt: null, ...promise.value },
         started ? 'maintenance' : null,
       ),
       edit: null,
@@ -575,6 +637,8 @@ function decideNotice(
 ): Result<Decision> {
   const number = cmd.number ?? 1;
   const title = cmd.number === null ? cmd.title : updateTitle(ctx.settings.titles, cmd.title, number);
+  const promise = promiseOf(cmd.next, ctx);
+  if (!promise.ok) return promise;
   return accept({
     change: {
       ...baseChange(cmd, ctx),
@@ -595,7 +659,7 @@ function decideNotice(
       },
       post: newPost(
         ctx,
-        { number, title, text: cmd.message, tags: cmd.tags, eventAt: cmd.at?.at ?? null },
+        { number, title, text: cmd.message, tags: cmd.tags, eventAt: cmd.at?.at ?? null, ...promise.value },
         null,
       ),
       edit: null,

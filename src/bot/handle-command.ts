@@ -18,7 +18,7 @@ export interface Clock {
 }
 
 export interface TimeEcho extends ReadTime {
-  label: 'event time' | 'start' | 'end';
+  label: 'event time' | 'start' | 'end' | 'next update by';
 }
 
 export type Outcome =
@@ -131,14 +131,21 @@ export interface CommandService {
 }
 
 function timesOf(cmd: WritingCommand): TimeEcho[] {
+  const next = (c: { next?: ReadTime }): TimeEcho[] =>
+    c.next ? [{ label: 'next update by', ...c.next }] : [];
   switch (cmd.kind) {
     case 'change':
     case 'update':
-    case 'resolve':
     case 'notice':
+      return [...(cmd.at ? [{ label: 'event time' as const, ...cmd.at }] : []), ...next(cmd)];
+    case 'resolve':
       return cmd.at ? [{ label: 'event time', ...cmd.at }] : [];
     case 'maintenance':
-      return [{ label: 'start', ...cmd.start }, ...(cmd.end ? [{ label: 'end' as const, ...cmd.end }] : [])];
+      return [
+        { label: 'start', ...cmd.start },
+        ...(cmd.end ? [{ label: 'end' as const, ...cmd.end }] : []),
+        ...next(cmd),
+      ];
     default:
       return [];
   }

@@ -54,6 +54,7 @@ interface Options {
   at: ReadTime | null;
   start: ReadTime | null;
   end: ReadTime | null;
+  next: ReadTime | null;
   tags: string[];
   title: string | null;
   number: number | null;
@@ -207,6 +208,8 @@ function unknownOption(id: SubcommandId, name: string): Refusal {
   const takes = SUBCOMMAND_SPECS[id].options;
   const takesText = takes.length > 0 ? `takes ${listOptions(id)}` : 'takes no options';
   const known = OPTIONS[name as OptionName] ?? Object.values(OPTIONS).find((o) => o.aliases.includes(name));
+  const why = known && SUBCOMMAND_SPECS[id].refuses?.[known.name];
+  if (why) return refuse(why.code, why.message);
   if (known) {
     return refuse('unknown_option', `${describe(id)} does not take --${shorten(name)}; it ${takesText}.`);
   }
@@ -221,10 +224,20 @@ function unknownOption(id: SubcommandId, name: string): Refusal {
 }
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+/** A command carries `next` only when an update was promised. */
+const promised = (o: Options): { next?: ReadTime } => (o.next ? { next: o.next } : {});
 const unionTags = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
 
 function readOptions(id: SubcommandId, raw: RawOptions, ctx: ParseContext): Result<Options> {
-  const out: Options = { at: null, start: null, end: null, tags: [], title: null, number: null };
+  const out: Options = {
+    at: null,
+    start: null,
+    end: null,
+    next: null,
+    tags: [],
+    title: null,
+    number: null,
+  };
 
   if (raw.at) {
     const at = readTime(raw.at, 'past', ctx, ctx.now);
@@ -256,6 +269,19 @@ function readOptions(id: SubcommandId, raw: RawOptions, ctx: ParseContext): Resu
       );
     }
     out.end = end.value;
+  }
+  if (raw.next) {
+    const next = readTime(raw.next, 'future', ctx, ctx.now);
+    if (!next.ok) return next;
+    if (next.value.at <= ctx.now) {
+      return refuse(
+        'past_time',
+        `${raw.next.spelled} ${raw.next.text} was read as ${formatUtc(next.value.at)}, which is not in the future ` +
+          `(it is now ${formatUtc(ctx.now)}). ${raw.next.spelled} promises the next update: give a time still to come, ` +
+          'such as `--next 20:00` (the next 20:00 UTC) or `--next "tomorrow 09:00"`.',
+      );
+    }
+    out.next = next.value;
   }
   if (raw.tag) {
     const tags = readTags(raw.tag);
@@ -709,6 +735,7 @@ function parseChange(p: Positional, o: Options, raw: RawOptions, ctx: ParseConte
     state: state.value,
     message: message.value.message,
     at: o.at,
+    ...promised(o),
     tags: unionTags(o.tags, message.value.tags),
     title: o.title,
   });
@@ -798,6 +825,7 @@ function parseIncidentCommand(
     incident,
     message: message.value.message,
     at: o.at,
+    ...promised(o),
     tags,
     title: o.title,
     number: o.number,
@@ -835,6 +863,7 @@ function parseMaintenance(p: Positional, o: Options, raw: RawOptions, ctx: Parse
     message: message.value,
     start: o.start,
     end: o.end,
+    ...promised(o),
     tags: o.tags,
     title: o.title,
   });
@@ -877,6 +906,7 @@ function parseNotice(p: Positional, o: Options, raw: RawOptions, ctx: ParseConte
     title: title.value,
     message: message.value,
     at: o.at,
+    ...promised(o),
     tags: o.tags,
     number: o.number,
   });

@@ -2,6 +2,7 @@
 // same contract suite against it.
 
 import type { CommandKind } from './command.js';
+import type { LivePromise } from './promises.js';
 import type {
   Actor,
   AuditEntry,
@@ -233,6 +234,8 @@ export interface Store
   incidents(options?: { status?: IncidentStatus[]; limit?: number }): Incident[];
   /** Incidents that are active, or were closed at or after `since`: what the site's index shows. */
   incidentsSince(since: number): Incident[];
+  /** The live promises of next updates (`--next`), soonest first (src/bot/promises.ts). */
+  promises(): LivePromise[];
   postsOf(incidentId: number): Post[];
   /** Newest first, by publish time. */
   recentPosts(limit: number): Post[];

@@ -50,6 +50,7 @@ export function applyChange(
         publishedAt: post.publishedAt,
         eventAt: post.eventAt,
         state: post.state,
+        nextUpdateAt: post.nextUpdateAt ?? null,
       }).lastInsertRowid,
     );
     s.bumpLastNumber.run(post.number, incidentId);

@@ -64,6 +64,7 @@ export function toPostEdit(value: unknown): PostEdit {
 
 export function toPost(value: unknown, edits: PostEdit[]): Post {
   const r = readRow('posts', value);
+  const nextUpdateAt = r.intOrNull('next_update_at');
   return {
     id: r.int('id'),
     incidentId: r.int('incident_id'),
@@ -75,6 +76,7 @@ export function toPost(value: unknown, edits: PostEdit[]): Post {
     publishedAt: r.int('published_at'),
     eventAt: r.intOrNull('event_at'),
     state: r.oneOfOrNull('state', COMPONENT_STATES),
+    ...(nextUpdateAt === null ? {} : { nextUpdateAt }),
     edits,
     retractedAt: r.intOrNull('retracted_at'),
     retractReason: r.textOrNull('retract_reason'),

@@ -19,6 +19,7 @@ import {
 import { latestSchemaVersion, migrate, SchemaTooNewError } from './migrate.js';
 import { openDatabase, type SqliteDatabase } from './open-database.js';
 import { createSqliteOutbox } from './outbox.js';
+import { createPromiseStatements } from './promises.js';
 import { createRequestStatements } from './requests.js';
 import { prepareStatements } from './statements.js';
 
@@ -76,6 +77,7 @@ export function createSqliteStore(db: SqliteDatabase): Store {
     prompts: automation.prompts,
     steps: automation.steps,
     opener: automation.opener,
+    promises: createPromiseStatements(db).promises,
     imports: createSqliteImports(db, s),
     createPreview: requests.createPreview,
     transact<T>(fn: (repo: StateRepository) => T): T {

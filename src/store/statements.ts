@@ -70,9 +70,12 @@ export function prepareStatements(db: SqliteDatabase) {
       publishedAt: number;
       eventAt: number | null;
       state: string | null;
+      nextUpdateAt: number | null;
     }>(
-      `INSERT INTO posts (incident_id, number, title, text, tags, author, published_at, event_at, state)
-       VALUES (@incidentId, @number, @title, @text, @tags, @author, @publishedAt, @eventAt, @state)`,
+      `INSERT INTO posts
+         (incident_id, number, title, text, tags, author, published_at, event_at, state, next_update_at)
+       VALUES
+         (@incidentId, @number, @title, @text, @tags, @author, @publishedAt, @eventAt, @state, @nextUpdateAt)`,
     ),
     bumpLastNumber: db.prepare<[number, number]>(
       'UPDATE incidents SET last_number = max(last_number, ?) WHERE id = ?',

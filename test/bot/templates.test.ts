@@ -2,7 +2,6 @@
 // receive, the refusals (nothing written), hostile `--with` values, help, and the configuration's checks.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CoreSettings } from '../../src/bot/catalog.js';
 import type { MessageTemplate } from '../../src/bot/message-templates.js';
@@ -12,7 +11,7 @@ import { createTestCore, recorded, type TestCore } from '../helpers/core.js';
 import { parseFeed } from '../helpers/feedparser.js';
 import { createTestHerald, type TestHerald } from '../helpers/herald.js';
 import { testSettings } from '../helpers/settings.js';
-import { dumpDatabase } from '../store/dump.js';
+import { dumpFile } from '../store/dump.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -33,14 +32,7 @@ function core(templates: MessageTemplate[] = []): TestCore {
 }
 
 /** Every row of the core's database, as text: equal before and after exactly when nothing was written. */
-function dump(c: TestCore): string {
-  const db = new Database(path.join(c.dir, 'herald.db'), { readonly: true });
-  try {
-    return dumpDatabase(db);
-  } finally {
-    db.close();
-  }
-}
+const dump = (c: TestCore): string => dumpFile(path.join(c.dir, 'herald.db'));
 
 const read = (app: TestHerald, file: string) =>
   fs.readFileSync(path.join(app.config.paths.publicDir, file), 'utf8');

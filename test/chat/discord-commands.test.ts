@@ -69,6 +69,7 @@ describe('the /status registration payload', () => {
       ['at', 'option', false, false],
       ['tags', 'option', false, false],
       ['title', 'option', false, false],
+      ['next', 'option', false, false],
       ['template', 'option', false, false],
       ['with', 'option', false, false],
     ]);
@@ -304,6 +305,7 @@ describe('templates in /status', () => {
       'at',
       'tags',
       'title',
+      'next',
     ]);
     expect(none.find((o) => o.name === 'message')?.required).toBe(true);
   });

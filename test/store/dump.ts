@@ -10,6 +10,16 @@ const show = (value: unknown): string => {
   return JSON.stringify(value);
 };
 
+/** The dump of the database in `file`, opened read-only for it. */
+export function dumpFile(file: string): string {
+  const db = new Database(file, { readonly: true });
+  try {
+    return dumpDatabase(db);
+  } finally {
+    db.close();
+  }
+}
+
 export function dumpDatabase(db: SqliteDatabase): string {
   const tables = db
     .prepare(
