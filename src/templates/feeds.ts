@@ -71,6 +71,7 @@ function entryHtml(post: RenderedPost): string {
   if (post.eventTime) parts.push(`<p><strong>Event time:</strong> ${escapeHtml(post.eventTime)}</p>`);
   if (post.retracted) parts.push(`<p><strong>${escapeHtml(retractionNote(post.retracted))}</strong></p>`);
   parts.push(...paragraphsHtml(post));
+  if (post.nextUpdate) parts.push(`<p><strong>${escapeHtml(post.nextUpdate.text)}</strong></p>`);
   if (post.corrections.length) {
     parts.push(`<p><em>${escapeHtml(correctionNote(post))}</em></p>`);
     if (post.original) {
@@ -88,6 +89,7 @@ function entryText(post: RenderedPost): string {
   if (post.eventTime) parts.push(`Event time: ${post.eventTime}`);
   if (post.retracted) parts.push(retractionNote(post.retracted));
   parts.push(...post.paragraphs);
+  if (post.nextUpdate) parts.push(post.nextUpdate.text);
   if (post.corrections.length) {
     parts.push(correctionNote(post));
     if (post.original) parts.push('As first published:', ...post.original.paragraphs.map((p) => `> ${p}`));

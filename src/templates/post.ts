@@ -4,7 +4,7 @@
 
 import type { ZoneDef } from '../bot/catalog.js';
 import type { ComponentState, Incident, IncidentKind, IncidentStatus, Post } from '../bot/types.js';
-import { annotateTimes, formatEventTime, formatIsoUtc, formatStamp } from './time.js';
+import { annotateTimes, formatDay, formatEventTime, formatIsoUtc, formatStamp } from './time.js';
 
 export interface RenderContext {
   /** The site's public address, ending in `/`. */
@@ -34,6 +34,8 @@ export interface RenderedPost extends RenderedText {
   iso: string;
   /** `22:13 UTC (15:13 PDT Vancouver · 00:13 CAT Lusaka, 28 July)` when the post reports an event time. */
   eventTime: string | null;
+  /** The next update the post promised (`--next`), as it said it. */
+  nextUpdate: NextUpdateLine | null;
   author: string;
   tags: string[];
   state: ComponentState | null;
@@ -42,6 +44,23 @@ export interface RenderedPost extends RenderedText {
   corrections: Array<{ at: number; stamp: string; author: string }>;
   retracted: { at: number; stamp: string; reason: string } | null;
   incident: { id: number; title: string; kind: IncidentKind; status: IncidentStatus; url: string };
+}
+
+/** A promise of the next update as a post states it. */
+export interface NextUpdateLine {
+  at: number;
+  /** `2012-07-27T20:00:00Z` */
+  iso: string;
+  /** `20:00 UTC (13:00 PDT Vancouver · 22:00 CAT Lusaka)`; with the date when not on the post's UTC day. */
+  time: string;
+  /** `Next update by 20:00 UTC (13:00 PDT Vancouver · 22:00 CAT Lusaka)` */
+  text: string;
+}
+
+/** The promise made at `madeAt` of an update by `at`, in the post's words. */
+export function nextUpdateLine(at: number, madeAt: number, zones: readonly ZoneDef[]): NextUpdateLine {
+  const time = formatEventTime(at, zones, { date: formatDay(at) !== formatDay(madeAt) });
+  return { at, iso: formatIsoUtc(at), time, text: `Next update by ${time}` };
 }
 
 export const incidentPath = (id: number): string => `incidents/${id}.html`;
@@ -87,6 +106,8 @@ export function renderPost(post: Post, incident: Incident, ctx: RenderContext): 
     stamp: formatStamp(post.publishedAt),
     iso: formatIsoUtc(post.publishedAt),
     eventTime: post.eventAt === null ? null : formatEventTime(post.eventAt, ctx.zones, { date: true }),
+    nextUpdate:
+      post.nextUpdateAt === undefined ? null : nextUpdateLine(post.nextUpdateAt, post.publishedAt, ctx.zones),
     author: post.author,
     tags: post.tags,
     state: post.state,

@@ -3,6 +3,7 @@
 // templates only lay it out and escape it. Text stays plain: html.ts escapes it.
 
 import type { Catalog, CoreSettings, ZoneDef } from '../bot/catalog.js';
+import { type LivePromise, livePromisePost } from '../bot/promises.js';
 import { joinNames } from '../bot/titles.js';
 import type {
   Component,
@@ -14,7 +15,7 @@ import type {
 } from '../bot/types.js';
 import type { SiteConfig } from '../config.js';
 import { type DayHistory, systemHistory, uptimePercent, worseState } from './history.js';
-import { incidentPath, incidentUrl, type RenderedPost } from './post.js';
+import { incidentPath, incidentUrl, nextUpdateLine, type RenderedPost } from './post.js';
 import { formatEventTime, formatIsoUtc, formatStamp } from './time.js';
 
 /** How many days the uptime bar covers. */
@@ -102,6 +103,8 @@ export interface IncidentSummaryView {
   since: TimeView;
   /** The expected end of a maintenance in progress. */
   until: TimeView | null;
+  /** The live promise of its next update (`Next update by …`), from its latest post only. */
+  nextUpdate: TimeView | null;
 }
 
 export interface MaintenanceView {
@@ -112,6 +115,7 @@ export interface MaintenanceView {
   components: string[];
   start: TimeView | null;
   end: TimeView | null;
+  nextUpdate: TimeView | null;
 }
 
 export interface RecentPostView {
@@ -147,6 +151,11 @@ export interface PostView {
   stamp: TimeView;
   /** `27 July 2012 22:13 UTC (15:13 PDT Vancouver · 00:13 CAT Lusaka, 28 July)` */
   eventTime: string | null;
+  /**
+   * The next update it promised, as it said it; `live` for the incident's latest post only (an earlier
+   * post's promise stays as what was said then).
+   */
+  nextUpdate: (TimeView & { live: boolean }) | null;
   state: StateLabel | null;
   /** The current text, in paragraphs; a newline inside a paragraph is a line break. */
   paragraphs: string[];
@@ -172,6 +181,8 @@ export interface IncidentPageView {
     /** A maintenance's window. */
     starts: TimeView | null;
     ends: TimeView | null;
+    /** The live promise of the next update: its latest post's, while it is open. */
+    nextUpdate: TimeView | null;
   };
   posts: PostView[];
 }
@@ -186,6 +197,8 @@ export interface IndexInput {
   incidents: readonly Incident[];
   /** The newest posts. */
   recent: readonly RenderedPost[];
+  /** The live promises of next updates (src/bot/promises.ts); none when left out. */
+  promises?: readonly LivePromise[];
 }
 
 export interface IncidentInput {
@@ -284,6 +297,12 @@ export function buildIndexView(input: IndexInput): IndexView {
     };
   });
 
+  const promised = new Map(
+    (input.promises ?? []).map((p) => {
+      const line = nextUpdateLine(p.at, p.madeAt, zones);
+      return [p.incidentId, { iso: line.iso, text: line.time }] as const;
+    }),
+  );
   const byOpening = [...input.incidents].sort((a, b) => b.openedAt - a.openedAt || b.id - a.id);
   const openIncidents = byOpening.filter(isActive).map(
     (i): IncidentSummaryView => ({
@@ -296,6 +315,7 @@ export function buildIndexView(input: IndexInput): IndexView {
       tags: i.tags,
       since: timeView(i.kind === 'maintenance' ? (i.startsAt ?? i.openedAt) : i.openedAt, zones),
       until: i.kind === 'maintenance' && i.endsAt !== null ? timeView(i.endsAt, zones) : null,
+      nextUpdate: promised.get(i.id) ?? null,
     }),
   );
   const maintenance = input.incidents
@@ -310,6 +330,7 @@ export function buildIndexView(input: IndexInput): IndexView {
         components: componentNames(catalog, i.components),
         start: i.startsAt === null ? null : timeView(i.startsAt, zones),
         end: i.endsAt === null ? null : timeView(i.endsAt, zones),
+        nextUpdate: promised.get(i.id) ?? null,
       }),
     );
 
@@ -342,6 +363,11 @@ export function buildIndexView(input: IndexInput): IndexView {
 export function buildIncidentView(input: IncidentInput): IncidentPageView {
   const { site, settings, now, incident } = input;
   const { catalog, zones } = settings;
+  const live = livePromisePost(
+    incident.status,
+    input.posts,
+    (p) => p.retracted === null && p.nextUpdate !== null,
+  )?.nextUpdate;
   const posts = [...input.posts]
     .sort((a, b) => a.number - b.number || a.id - b.id)
     .map(
@@ -351,6 +377,11 @@ export function buildIncidentView(input: IncidentInput): IncidentPageView {
         title: p.title,
         stamp: { iso: p.iso, text: p.stamp },
         eventTime: p.eventTime,
+        nextUpdate: p.nextUpdate && {
+          iso: p.nextUpdate.iso,
+          text: p.nextUpdate.time,
+          live: p.nextUpdate === live,
+        },
         state: p.state === null ? null : describeState(p.state),
         paragraphs: p.paragraphs,
         tags: p.tags,
@@ -374,6 +405,7 @@ export function buildIncidentView(input: IncidentInput): IncidentPageView {
       closed: incident.closedAt === null ? null : timeView(incident.closedAt, zones),
       starts: incident.startsAt === null ? null : timeView(incident.startsAt, zones),
       ends: incident.endsAt === null ? null : timeView(incident.endsAt, zones),
+      nextUpdate: live ? { iso: live.iso, text: live.time } : null,
     },
     posts,
   };

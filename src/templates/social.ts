@@ -65,6 +65,13 @@ function bodyOf(post: RenderedPost, action: DeliveryAction): string {
   return `${event}${post.paragraphs.join('\n\n')}`;
 }
 
+/**
+ * The promise of the next update, when the post is first published: a correction or a retraction, sent
+ * later, does not repeat a promise that may no longer be the live one.
+ */
+export const promiseOf = (post: RenderedPost, action: DeliveryAction): string =>
+  action === 'publish' && post.nextUpdate ? post.nextUpdate.text : '';
+
 /** The longest prefix of `text`, cut at a word where there is one, that `fits` with an ellipsis after it. */
 function cut(text: string, fits: (candidate: string) => boolean): string {
   const parts = splitGraphemes(text);
@@ -85,19 +92,21 @@ function cut(text: string, fits: (candidate: string) => boolean): string {
 }
 
 /**
- * The text to send: `head`, the body, the permalink, each separated by a blank line. When it is too long the
- * body is cut at a word (then the head) with an ellipsis; the permalink is always kept whole.
+ * The text to send: `head`, the body, the promise of the next update, the permalink, each separated by a
+ * blank line. When it is too long the body is cut at a word (then the head) with an ellipsis; the promise
+ * and the permalink are kept whole.
  */
 export function formatSocialText(post: RenderedPost, action: DeliveryAction, measure: Measure): string {
   const head = defuseMentions(headOf(post, action));
   const body = defuseMentions(bodyOf(post, action));
+  const promise = promiseOf(post, action);
   const tail = post.permalink;
-  const join = (h: string, b: string) => [h, b, tail].filter(Boolean).join('\n\n');
+  const join = (h: string, b: string) => [h, b, promise, tail].filter(Boolean).join('\n\n');
   const fits = (text: string) => measure.length(text) <= measure.max;
   if (fits(join(head, body))) return join(head, body);
   const cutBody = cut(body, (b) => fits(join(head, b)));
   if (cutBody) return join(head, cutBody);
   const cutHead = cut(head, (h) => fits(join(h, '')));
   if (cutHead) return join(cutHead, '');
-  return tail;
+  return fits(join('', '')) ? join('', '') : tail;
 }

@@ -2,57 +2,24 @@
 // chat announcement channel gets each post once, threaded under the announcement, across a restart.
 // Real clients (twitter-api-v2, masto, @atproto/api, Slack's and Discord's) against the local fakes.
 import { afterEach, expect, it } from 'vitest';
-import { type FakeBluesky, startFakeBluesky } from '../fakes/bluesky.js';
-import {
-  FAKE_APPLICATION_ID,
-  FAKE_CHANNEL_ID,
-  FAKE_DISCORD_TOKEN,
-  type FakeDiscord,
-  startFakeDiscord,
-} from '../fakes/discord.js';
-import { type FakeMastodon, startFakeMastodon } from '../fakes/mastodon.js';
-import { FAKE_SLACK, type FakeSlack, startFakeSlack } from '../fakes/slack.js';
-import { type FakeTwitter, startFakeTwitter } from '../fakes/twitter.js';
+import { FAKE_CHANNEL_ID } from '../fakes/discord.js';
+import { FAKE_SLACK } from '../fakes/slack.js';
+import { type FakePlatforms, startFakePlatforms } from '../helpers/fake-platforms.js';
 import { createTestHerald, type TestHerald } from '../helpers/herald.js';
-import { socialEnv } from '../helpers/social-env.js';
 
 let app: TestHerald | undefined;
-const fakes: Array<{ close(): Promise<void> }> = [];
+let fakes: FakePlatforms | undefined;
 afterEach(async () => {
   await app?.close();
   app = undefined;
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
+  await fakes?.close();
+  fakes = undefined;
 });
 
 it('each post of a maintenance that runs itself reaches every network and channel once, threaded, across a restart', async () => {
-  const [twitter, mastodon, bluesky, slack, discord]: [
-    FakeTwitter,
-    FakeMastodon,
-    FakeBluesky,
-    FakeSlack,
-    FakeDiscord,
-  ] = await Promise.all([
-    startFakeTwitter(),
-    startFakeMastodon(),
-    startFakeBluesky(),
-    startFakeSlack(),
-    startFakeDiscord(),
-  ]);
-  fakes.push(twitter, mastodon, bluesky, slack, discord);
-  app = createTestHerald({
-    now: '2013-05-01T10:00:00Z',
-    env: {
-      ...socialEnv({ twitter, mastodon, bluesky }),
-      SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
-      SLACK_SIGNING_SECRET: FAKE_SLACK.signingSecret,
-      SLACK_ANNOUNCE_CHANNEL: FAKE_SLACK.announceChannel,
-      SLACK_API_URL: slack.apiUrl,
-      DISCORD_TOKEN: FAKE_DISCORD_TOKEN,
-      DISCORD_APPLICATION_ID: FAKE_APPLICATION_ID,
-      DISCORD_ANNOUNCE_CHANNEL: FAKE_CHANNEL_ID,
-      DISCORD_API_URL: discord.apiUrl,
-    },
-  });
+  fakes = await startFakePlatforms();
+  const { twitter, mastodon, bluesky, slack, discord } = fakes;
+  app = createTestHerald({ now: '2013-05-01T10:00:00Z', env: fakes.env });
   const world = app;
   const at = async (iso: string) => {
     world.setNow(iso);

@@ -23,6 +23,7 @@ import {
   formatSocialText,
   type Measure,
   mastodonMeasure,
+  promiseOf,
   TWITTER_MEASURE,
 } from '../../templates/social.js';
 import { formatEventTime } from '../../templates/time.js';
@@ -275,7 +276,9 @@ function previewEmbeds(post: RenderedPost, action: DeliveryAction, outlets: read
 }
 
 function siteBody(post: RenderedPost): string {
-  return [post.eventTime ? `${post.eventTime}:` : '', ...post.paragraphs].filter(Boolean).join('\n\n');
+  return [post.eventTime ? `${post.eventTime}:` : '', ...post.paragraphs, post.nextUpdate?.text ?? '']
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 export function renderOutcome(
@@ -407,7 +410,9 @@ function bodyOf(post: RenderedPost, action: DeliveryAction): string {
  */
 export function formatAnnouncement(post: RenderedPost, action: DeliveryAction): string {
   const head = `**${escapeText(clip(headOf(post, action), 300))}**`;
-  const tail = `<${post.permalink}>`;
+  // The promise of the next update is kept whole, like the link.
+  const promise = promiseOf(post, action);
+  const tail = `${promise ? `**${escapeText(promise)}**\n\n` : ''}<${post.permalink}>`;
   const body = bodyOf(post, action);
   const join = (b: string) => [head, b, tail].filter(Boolean).join('\n\n');
   const full = join(escapeText(body));

@@ -14,6 +14,7 @@ import {
   formatSocialText,
   type Measure,
   mastodonMeasure,
+  promiseOf,
   TWITTER_MEASURE,
 } from '../../templates/social.js';
 import { formatEventTime } from '../../templates/time.js';
@@ -169,7 +170,11 @@ export function renderAnnouncement(post: RenderedPost, action: DeliveryAction): 
   const body =
     action === 'retract'
       ? mrkdwn(post.retracted?.reason ?? '')
-      : [post.eventTime ? `*Event time:* ${mrkdwn(post.eventTime)}` : '', ...post.paragraphs.map(mrkdwn)]
+      : [
+          post.eventTime ? `*Event time:* ${mrkdwn(post.eventTime)}` : '',
+          ...post.paragraphs.map(mrkdwn),
+          promiseOf(post, action) ? `*${mrkdwn(promiseOf(post, action))}*` : '',
+        ]
           .filter(Boolean)
           .join('\n\n');
   const blocks: Block[] = [section(`*${mrkdwn(head)}*`)];
@@ -231,7 +236,8 @@ function button(actionId: string, label: string, value: string, style?: 'primary
 function sitePreview(post: RenderedPost): Block[] {
   const lines = [`*${mrkdwn(post.title)}*`, `_${mrkdwn(post.stamp)}_`];
   if (post.eventTime) lines.push(mrkdwn(post.eventTime));
-  const text = [lines.join('\n'), ...post.paragraphs.map(mrkdwn)].join('\n\n');
+  const promise = post.nextUpdate ? [mrkdwn(post.nextUpdate.text)] : [];
+  const text = [lines.join('\n'), ...post.paragraphs.map(mrkdwn), ...promise].join('\n\n');
   return [
     section(`*${outletName('site')}* · ${link(post.permalink, post.permalink)}`),
     ...sections(quote(text)),

@@ -126,6 +126,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
           components: store.components(),
           incidents,
           recent: recent.slice(0, 10),
+          promises: store.promises(),
         }),
       ),
       written,

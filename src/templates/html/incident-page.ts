@@ -5,7 +5,7 @@
 import type { IncidentPageView, PostView } from '../site-view.js';
 import { escapeHtml, userText } from './escape.js';
 import { renderPage, timeHtml, updatedHtml } from './layout.js';
-import { paragraphsHtml, stateHtml, tagsHtml } from './parts.js';
+import { nextUpdateHtml, paragraphsHtml, stateHtml, tagsHtml } from './parts.js';
 
 function fact(term: string, value: string): string {
   return `<dt>${term}</dt><dd>${value}</dd>`;
@@ -24,6 +24,7 @@ function postHtml(post: PostView): string {
     post.eventTime ? `<p class="event">Event time: ${escapeHtml(post.eventTime)}</p>` : '',
     post.state ? `<p class="meta">Reported state: ${stateHtml(post.state)}</p>` : '',
     `<div class="post-body">\n${retracted ? `<del>\n${body}\n</del>` : body}\n</div>`,
+    post.nextUpdate ? nextUpdateHtml(post.nextUpdate, post.nextUpdate.live) : '',
     ...post.corrections.map(
       (c) => `<p class="correction">Corrected ${timeHtml(c.stamp)} by ${userText(c.author)}</p>`,
     ),
@@ -57,7 +58,7 @@ export function renderIncidentHtml(view: IncidentPageView): string {
 ${facts.join('\n')}
 </dl>
 ${tagsHtml(incident.tags)}
-${view.posts.length ? `<ol class="posts">\n${view.posts.map(postHtml).join('\n')}\n</ol>` : '<p>Nothing has been posted yet.</p>'}
+${incident.nextUpdate ? `${nextUpdateHtml(incident.nextUpdate, true)}\n` : ''}${view.posts.length ? `<ol class="posts">\n${view.posts.map(postHtml).join('\n')}\n</ol>` : '<p>Nothing has been posted yet.</p>'}
 <p><a href="../index.html"><span aria-hidden="true">← </span>Back to ${escapeHtml(site.title)}</a></p>`;
   return renderPage({
     // In plain text, first-strong isolate marks do what <bdi> does in markup.

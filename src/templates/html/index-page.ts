@@ -10,7 +10,7 @@ import type {
 } from '../site-view.js';
 import { escapeHtml, userLines, userText } from './escape.js';
 import { renderPage, timeHtml, updatedHtml } from './layout.js';
-import { stateHtml, tagsHtml, uptimeHtml } from './parts.js';
+import { nextUpdateHtml, stateHtml, tagsHtml, uptimeHtml } from './parts.js';
 
 function section(id: string, heading: string, body: string): string {
   return `<section aria-labelledby="${id}">
@@ -44,7 +44,7 @@ function openIncidentHtml(i: IncidentSummaryView): string {
 <h3><a href="${escapeHtml(i.href)}">${userText(i.title)}</a></h3>
 <p class="meta">${escapeHtml(i.kind)} · ${escapeHtml(i.status)}</p>
 <p>Since ${timeHtml(i.since)}</p>
-${until}${componentsLine(i.components)}
+${until}${i.nextUpdate ? `${nextUpdateHtml(i.nextUpdate, true)}\n` : ''}${componentsLine(i.components)}
 </li>`;
 }
 
@@ -58,7 +58,7 @@ function maintenanceHtml(m: MaintenanceView): string {
 <dt>Starts</dt><dd>${start}</dd>
 <dt>Ends</dt><dd>${end}</dd>
 </dl>
-${componentsLine(m.components)}
+${m.nextUpdate ? `${nextUpdateHtml(m.nextUpdate, true)}\n` : ''}${componentsLine(m.components)}
 </li>`;
 }
 

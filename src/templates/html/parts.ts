@@ -3,10 +3,16 @@
 import type { DayHistory } from '../history.js';
 import type { StateLabel, SystemView } from '../site-view.js';
 import { escapeHtml, userLines, userText } from './escape.js';
+import { timeHtml } from './layout.js';
 
 /** `✕ Down`: the symbol is decoration (hidden from screen readers), the word is the meaning. */
 export function stateHtml(state: StateLabel): string {
   return `<span class="state state-${state.state}"><span aria-hidden="true">${state.symbol}</span> ${state.word}</span>`;
+}
+
+/** `Next update by 20:00 UTC (…)`: `live` marks the incident's promise now (its latest post's). */
+export function nextUpdateHtml(time: { iso: string; text: string }, live: boolean): string {
+  return `<p class="next-update${live ? ' live' : ''}">Next update by ${timeHtml(time)}</p>`;
 }
 
 export function tagsHtml(tags: readonly string[]): string {

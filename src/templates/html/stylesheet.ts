@@ -300,7 +300,8 @@ h3 {
   text-decoration: underline;
 }
 
-.event {
+.event,
+.next-update.live {
   font-weight: 600;
 }
 
