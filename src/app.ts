@@ -11,6 +11,11 @@ import { createSiteOutlet, type SiteOutlet } from './adapters/outlets/site.js';
 import { createFileRefusalLog } from './adapters/refusal-log.js';
 import { createMaintenanceJob, createMaintenanceQuestion } from './automation/maintenance.js';
 import {
+  announcementChannels,
+  createPromiseReminderJob,
+  createPromiseReminders,
+} from './automation/promises.js';
+import {
   createPromptDesk,
   type PromptPress,
   type PromptReply,
@@ -356,9 +361,17 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     settings,
     onOutcome: (outcome: Outcome, by: Pick<CommandInput, 'actor' | 'requestId'>) => logged(by, outcome),
   };
+  // Promised updates (`--next`) are reminded of in each announcement channel too.
+  const promises = {
+    store,
+    settings,
+    clock,
+    log,
+    channels: announcementChannels(config),
+  };
   const prompts = createPromptDesk({
     prompts: store.prompts,
-    handlers: [createMaintenanceQuestion(automation)],
+    handlers: [createMaintenanceQuestion(automation), ...createPromiseReminders(promises)],
     refusals,
     clock,
     log,
@@ -368,6 +381,8 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     log,
     jobs: [
       createMaintenanceJob({ ...automation, remindersMs: config.maintenance.remindersMs, log }),
+      // Before the prompt desk's job: a reminder queued in a run is sent in the same run.
+      createPromiseReminderJob(promises),
       prompts.job,
     ],
   });

@@ -29,6 +29,8 @@ export interface PromptMessage {
   choices: PromptChoice[];
   /** For a surface without buttons (the shell): the question with the command to type. */
   line: string;
+  /** Whom it goes to: `prompt.to` is a person (a direct message), or a channel to post in. Default: person. */
+  audience?: 'person' | 'channel';
 }
 
 /** Sends one question to its person; throws if it could not (it is tried again at the next run). */

@@ -85,9 +85,17 @@ export interface AutomationStep {
   note: string | null;
 }
 
-/** What Herald asks: `maintenance-end`, whether a maintenance past its expected end is complete. */
-export type PromptKind = 'maintenance-end';
-export const PROMPT_KINDS: readonly PromptKind[] = ['maintenance-end'];
+/**
+ * What Herald asks or says: `maintenance-end`, whether a maintenance past its expected end is complete;
+ * `next-reminder`, a promised update is due in five minutes (to its author), and `next-reminder-channel`,
+ * the same said in an announcement channel (`to` is the channel).
+ */
+export type PromptKind = 'maintenance-end' | 'next-reminder' | 'next-reminder-channel';
+export const PROMPT_KINDS: readonly PromptKind[] = [
+  'maintenance-end',
+  'next-reminder',
+  'next-reminder-channel',
+];
 
 /** A question Herald asks one person in chat, sent by the chat adapter of their platform. */
 export interface Prompt {
@@ -226,6 +234,8 @@ export interface Store
   steps(incidentId: number): AutomationStep[];
   /** Who opened an incident (its first accepted command's actor), from the audit. */
   opener(incidentId: number): Actor | undefined;
+  /** The live promises of next updates (`--next`), soonest first (src/bot/promises.ts). */
+  promises(): LivePromise[];
   /** Feed items brought in by `herald import` (src/store/import.ts). */
   imports: ImportLedger;
   createPreview(preview: Omit<Preview, 'status' | 'settledAt' | 'postId'>): void;
@@ -234,8 +244,6 @@ export interface Store
   incidents(options?: { status?: IncidentStatus[]; limit?: number }): Incident[];
   /** Incidents that are active, or were closed at or after `since`: what the site's index shows. */
   incidentsSince(since: number): Incident[];
-  /** The live promises of next updates (`--next`), soonest first (src/bot/promises.ts). */
-  promises(): LivePromise[];
   postsOf(incidentId: number): Post[];
   /** Newest first, by publish time. */
   recentPosts(limit: number): Post[];

@@ -35,7 +35,8 @@ export function renderPrompt(message: PromptMessage): DiscordMessage {
   return {
     content: `${escapeText(message.text)}\n-# ${escapeText(message.detail)}`,
     embeds: [],
-    components: [row],
+    // A reminder has nothing to answer: Discord refuses an empty action row.
+    components: row.components.length ? [row] : [],
     allowed_mentions: NO_MENTIONS,
   };
 }
@@ -48,9 +49,16 @@ export const renderNote = (text: string): DiscordMessage => ({
   allowed_mentions: NO_MENTIONS,
 });
 
-/** Sends a question as a direct message from the bot (which needs DISCORD_TOKEN). */
+/**
+ * Sends a question as a direct message from the bot (which needs DISCORD_TOKEN); a reminder for a channel
+ * (a promised update, in the announcement channel) is posted in that channel.
+ */
 export function createDiscordPromptSender(rest: REST): (message: PromptMessage) => Promise<void> {
   return async (message) => {
+    if (message.audience === 'channel') {
+      await rest.post(Routes.channelMessages(message.prompt.to.id), { body: renderPrompt(message) });
+      return;
+    }
     const dm = (await rest.post(Routes.userChannels(), {
       body: { recipient_id: message.prompt.to.id },
     })) as { id: string };

@@ -32,7 +32,8 @@ export function renderPrompt(message: PromptMessage): SlackMessage {
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(message.detail) }] },
-      { type: 'actions', block_id: 'herald_prompt', elements: buttons },
+      // A reminder has nothing to answer: Slack refuses an actions block without buttons.
+      ...(buttons.length ? [{ type: 'actions' as const, block_id: 'herald_prompt', elements: buttons }] : []),
     ],
   };
 }
@@ -86,7 +87,8 @@ export function createSlackPrompts(options: SlackPromptOptions): (message: Promp
   );
 
   return async (message) => {
-    // To a user id, chat.postMessage writes in the app's direct messages with that person.
+    // To a user id, chat.postMessage writes in the app's direct messages with that person; to a channel id
+    // (a reminder in the announcement channel), in that channel.
     await app.client.chat.postMessage({
       channel: message.prompt.to.id,
       ...renderPrompt(message),
