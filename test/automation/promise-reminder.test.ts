@@ -3,10 +3,13 @@
 // not again after a restart, and not at all once the promise is cleared. On a test clock: the scheduler's
 // runDue() at chosen instants. Through the front door: signed Slack slash commands and signed Discord
 // interactions against Herald's HTTP server, the fake Slack Web API and the fake Discord REST API.
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DISCORD_INTERACTIONS_PATH } from '../../src/adapters/chat/discord.js';
-import { type ChatAdapters, createChatAdapters } from '../../src/app.js';
+import { type ChatAdapters, createChatAdapters, createHerald } from '../../src/app.js';
 import type { PromptMessage } from '../../src/automation/prompts.js';
+import { loadConfig } from '../../src/config.js';
 import type { JobReport } from '../../src/scheduler.js';
 import { createHttpApp, listen, type RunningServer } from '../../src/server.js';
 import {
@@ -24,6 +27,8 @@ import {
   postSigned,
   slashCommand,
 } from '../fakes/slack.js';
+import { createCliWorld, root } from '../helpers/cli.js';
+import { ops } from '../helpers/core.js';
 import { type FakePlatforms, startFakePlatforms } from '../helpers/fake-platforms.js';
 import { createTestHerald, type TestHerald } from '../helpers/herald.js';
 import { testLog } from '../helpers/log.js';
@@ -338,5 +343,43 @@ describe('at the shell', () => {
     expect(w.app.herald.store.steps(1)).toMatchObject([
       { key: 'next-reminder:1', outcome: 'skipped', note: 'promised less than five minutes ahead' },
     ]);
+  });
+});
+
+describe('herald start', () => {
+  const MINUTE = 60_000;
+
+  // bin/herald.js on the real clock: the folder is prepared in this process with a clock half an hour back,
+  // so that the reminder is due (and the promise two minutes past) when it comes up; nothing waits for a time.
+  it('gives its shell author a line at the prompt, once, for a reminder due while no Herald ran', async () => {
+    const world = createCliWorld();
+    cleanups.push(() => world.cleanup());
+    const loaded = loadConfig(world.env, root);
+    if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+    const now = Date.now();
+    const promised = Math.floor((now - 2 * MINUTE) / MINUTE) * MINUTE;
+    const typed = new Date(promised).toISOString().slice(0, 16).replace('T', ' ');
+    const earlier = createHerald(loaded.config, { log: testLog(), clock: { now: () => now - 30 * MINUTE } });
+    expect(earlier.handle({ text: `nc018 smtp down "${DOWN}" --next "${typed}"`, actor: ops }).kind).toBe(
+      'recorded',
+    );
+    await earlier.close();
+
+    const line =
+      /Herald reminds ops: update on #1 promised by \d\d:\d\d UTC — overdue by \d+ minutes?\. Type: {2}update 1 "…"/;
+    const r = await world.start('', { keepStdinOpen: true, ready: (stdout) => line.test(stdout) });
+    expect(r.status).toBe(0);
+    expect(r.stdout.match(new RegExp(line.source, 'g'))).toHaveLength(1);
+    const db = new Database(path.join(world.dir, 'data', 'herald.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT step, outcome FROM automation_steps').all()).toEqual([
+        { step: 'next-reminder:1', outcome: 'prompted' },
+      ]);
+      expect(db.prepare('SELECT kind, status FROM prompts').all()).toEqual([
+        { kind: 'next-reminder', status: 'sent' },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });
