@@ -1,7 +1,7 @@
 // 1. Acknowledgement: signed Slack slash commands over HTTP, at 1, 10 and 50 in flight, to a running
 // `herald start` (its own process, Slack in HTTP mode, previews on: what an operator runs) and to a bare Bolt
-// app whose handler only acknowledges (also its own process). The load comes from this process, and both
-// talk to the same fake Slack here, on 127.0.0.1.
+// app whose handler only acknowledges (also its own process). The load comes from this process; both talk to
+// the same fake Slack, in a third process (bench/fake-slack.ts), all on 127.0.0.1.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FAKE_SLACK, slashCommand, startFakeSlack } from '../test/fakes/slack.js';
+import { FAKE_SLACK, slashCommand } from '../test/fakes/slack.js';
 
 export interface Latency {
   p50: number;
@@ -88,12 +88,18 @@ function stop(child: ChildProcess): Promise<unknown> {
 export async function benchAcknowledgement(): Promise<
   Array<{ inFlight: number; herald: Latency; bare: Latency }>
 > {
-  const fake = await startFakeSlack();
+  const fakeSlack = await startChild(
+    ['--import', 'tsx', path.join(root, 'bench', 'fake-slack.ts')],
+    { PATH: process.env.PATH },
+    /origin (\S+)/,
+  );
+  const origin = fakeSlack.match[1] as string;
+  const fake = { responseUrl: (key: string) => `${origin}/response/${key}` };
   const slackEnv = {
     PATH: process.env.PATH,
     SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
     SLACK_SIGNING_SECRET: FAKE_SLACK.signingSecret,
-    SLACK_API_URL: fake.apiUrl,
+    SLACK_API_URL: `${origin}/api/`,
   };
 
   // Herald, as `herald start`, staff U0STAFF, previews on (the default).
@@ -157,7 +163,7 @@ export async function benchAcknowledgement(): Promise<
 
   await stop(bare.child);
   await stop(herald.child);
-  await fake.close();
+  await stop(fakeSlack.child);
   fs.rmSync(dir, { recursive: true, force: true });
   return results;
 }

@@ -388,7 +388,10 @@ export interface SlashCommandOptions {
 }
 
 /** A slash command's fields, as Slack sends them (form fields over HTTP, the payload in Socket Mode). */
-export function slashCommand(fake: FakeSlack, o: SlashCommandOptions): Record<string, string> {
+export function slashCommand(
+  fake: Pick<FakeSlack, 'responseUrl'>,
+  o: SlashCommandOptions,
+): Record<string, string> {
   const user = o.user ?? { id: 'U0STAFF', name: 'ann' };
   return {
     token: 'deprecated-verification-token',
