@@ -249,7 +249,7 @@ function writeReport() {
     "   express, Bolt's receiver, the core, previews on), at 1, 10 and 50 in flight; the time from sending the request",
     '   to the HTTP answer (the ack), 300 requests per level, interleaved with the baseline. Baseline in the same run:',
     '   a bare Bolt app whose handler only acknowledges, also in its own process (bench/bare-bolt.ts). The load runs',
-    '   in the bench process, the fake Slack that takes Herald\'s answers in a third (bench/fake-slack.ts).',
+    "   in the bench process, the fake Slack that takes Herald's answers in a third (bench/fake-slack.ts).",
     '2. **Command to published**: `herald.handle()` of a state change, then one publisher run, until the incident',
     '   page, the index and the three feeds are rewritten (fsync and rename each), over 40 commands, with 1,000,',
     '   10,000 and 100,000 posts of history (10 posts per incident, all delivered).',
