@@ -31,7 +31,7 @@ export function applyChange(
   change: Change,
 ): Applied {
   const at = change.audit.at;
-  const incidentId =
+  const { id: incidentId, lastNumber } =
     'create' in change.incident
       ? createIncident(s, change.incident.create)
       : patchIncident(s, loadIncident, change.incident);
@@ -53,7 +53,8 @@ export function applyChange(
         nextUpdateAt: post.nextUpdateAt ?? null,
       }).lastInsertRowid,
     );
-    s.bumpLastNumber.run(post.number, incidentId);
+    // The incident row just written usually carries the post's number already: no second UPDATE then.
+    if (lastNumber < post.number) s.bumpLastNumber.run(post.number, incidentId);
   }
 
   let editId: number | null = null;
@@ -96,19 +97,19 @@ function patchIncident(
   s: Statements,
   loadIncident: (id: number) => Incident | undefined,
   { id, patch }: { id: number; patch: IncidentPatch },
-): number {
+): { id: number; lastNumber: number } {
   const current = loadIncident(id);
   if (!current) throw new Error(`apply: incident ${id} does not exist`);
   const next = { ...current, ...givenFields(patch) };
   s.updateIncident.run({ id, ...incidentRow(next) });
   if (patch.components !== undefined) setComponents(s, id, next.components);
-  return id;
+  return { id, lastNumber: next.lastNumber };
 }
 
-function createIncident(s: Statements, incident: NewIncident): number {
+function createIncident(s: Statements, incident: NewIncident): { id: number; lastNumber: number } {
   const id = Number(s.insertIncident.run(incidentRow(incident)).lastInsertRowid);
   setComponents(s, id, incident.components);
-  return id;
+  return { id, lastNumber: incident.lastNumber };
 }
 
 function setComponents(s: Statements, incidentId: number, components: Incident['components']): void {
