@@ -103,8 +103,7 @@ export function prepareStatements(db: SqliteDatabase) {
     }>(
       `INSERT INTO deliveries
          (post_id, outlet, action, edit_id, status, attempts, next_attempt_at, created_at, request_id)
-       VALUES (@postId, @outlet, @action, @editId, 'pending', 0, @at, @at, @requestId)
-       RETURNING *`,
+       VALUES (@postId, @outlet, @action, @editId, 'pending', 0, @at, @at, @requestId)`,
     ),
     insertAudit: db.prepare<{
       at: number;
