@@ -3,8 +3,10 @@
 //
 // The rule (docs/import.md): a post's series title is its title without a trailing ": Update 14",
 // " - Update 14" (or an en or em dash) or "(Update)". Posts whose series titles are equal (ignoring case
-// and spacing) and that follow each other within GAP_DAYS join one incident, in date order, numbered 1, 2,
-// 3…; a post after a longer silence opens a new incident. Every imported incident is a notice (the
+// and spacing) and that follow each other within GAP_DAYS join one incident, in date order; a post after a
+// longer silence opens a new incident. A post keeps the number its title gives ("Update 14" is post 14,
+// as `--number` keeps a series begun before Herald), when that number is higher than the one before it;
+// otherwise it is numbered after the one before it (1, 2, 3… for a series without numbers). Every imported incident is a notice (the
 // blog's posts announced things; they never set a component's state), resolved at its latest post.
 
 import type { ImportedSeries, ImportGroup, NewIncident, NewPost } from '../bot/ports.js';
@@ -36,6 +38,16 @@ export function seriesTitle(title: string): string {
     next = current.replace(UPDATE_SUFFIX, '');
   }
   return current;
+}
+
+const UPDATE_NUMBER = /(?:[:\-–—]\s*update\s+(\d+)|\(\s*update\s*(\d+)\s*\))\s*$/i;
+
+/** `Email migration: Update 14` → 14; null when the title does not end with an update number. */
+export function updateNumber(title: string): number | null {
+  const m = UPDATE_NUMBER.exec(title.trim());
+  const digits = m?.[1] ?? m?.[2];
+  const n = digits === undefined ? Number.NaN : Number(digits);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
 const sameKey = (title: string) => title.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -88,7 +100,8 @@ export function groupPosts(
       add(key, current);
     }
     if (current.group.posts.length === 0) groups.push(current.group);
-    current.lastNumber += 1;
+    const given = updateNumber(post.title);
+    current.lastNumber = given !== null && given > current.lastNumber ? given : current.lastNumber + 1;
     current.lastAt = post.publishedAt;
     current.tags = [...new Set([...current.tags, ...post.tags])];
     current.group.posts.push({ key: post.key, post: newPost(post, current.lastNumber) });

@@ -1,7 +1,13 @@
 // How an old blog's posts become incidents: series by title, within a gap, numbered in date order.
 import { describe, expect, it } from 'vitest';
 import type { ImportGroup } from '../../src/bot/ports.js';
-import { type BlogPost, GAP_DAYS, groupPosts, seriesTitle } from '../../src/import/group-posts.js';
+import {
+  type BlogPost,
+  GAP_DAYS,
+  groupPosts,
+  seriesTitle,
+  updateNumber,
+} from '../../src/import/group-posts.js';
 import { readReferenceBlog } from '../helpers/reference-blog.js';
 import { stampInstant } from './blog-feed.js';
 
@@ -70,7 +76,7 @@ describe('groupPosts', () => {
         'Server NC018 replacement',
         [
           [1, 'Server NC018 replacement: Update 1'],
-          [2, 'Server NC018 replacement: Update 6'],
+          [6, 'Server NC018 replacement: Update 6'],
         ],
       ],
       [
@@ -84,8 +90,8 @@ describe('groupPosts', () => {
       [
         'Email migration',
         [
-          [1, 'Email migration: Update 13'],
-          [2, 'Email migration: Update 14'],
+          [13, 'Email migration: Update 13'],
+          [14, 'Email migration: Update 14'],
         ],
       ],
     ]);
@@ -97,7 +103,7 @@ describe('groupPosts', () => {
       impact: null,
       openedAt: Date.parse('2013-10-16T10:09:43Z'),
       closedAt: Date.parse('2013-10-29T08:57:36Z'),
-      lastNumber: 2,
+      lastNumber: 14,
     });
   });
 
@@ -118,7 +124,7 @@ describe('groupPosts', () => {
           [2, 'backups: update 2'],
         ],
       ],
-      ['Backups', [[1, 'Backups: Update 3']]],
+      ['Backups', [[3, 'Backups: Update 3']]],
     ]);
   });
 
@@ -136,12 +142,40 @@ describe('groupPosts', () => {
       earlier,
     );
     expect(shape(groups)).toEqual([
-      ['Email migration', [[1, 'Email migration: Update 12']]],
+      ['Email migration', [[12, 'Email migration: Update 12']]],
       ['#7', [[15, 'Email migration: Update 15']]],
     ]);
     expect(groups[1]?.incident).toEqual({
       id: 7,
       patch: { status: 'resolved', closedAt: T0 + 20 * DAY, lastNumber: 15, tags: ['email', 'migration'] },
     });
+  });
+
+  it('keeps the number a title gives when it follows the one before it, and numbers after it otherwise', () => {
+    const groups = groupPosts(
+      [
+        post('Backups', 0),
+        post('Backups: Update 4', 1),
+        post('Backups: Update 4', 2),
+        post('Backups: Update 2', 3),
+        post('Backups (Update 9)', 4),
+      ],
+      [],
+    );
+    expect(shape(groups)).toEqual([
+      [
+        'Backups',
+        [
+          [1, 'Backups'],
+          [4, 'Backups: Update 4'],
+          [5, 'Backups: Update 4'],
+          [6, 'Backups: Update 2'],
+          [9, 'Backups (Update 9)'],
+        ],
+      ],
+    ]);
+    expect(updateNumber('Email migration: Update 14')).toBe(14);
+    expect(updateNumber('Email migration: Update 14 done')).toBeNull();
+    expect(updateNumber('Update 0: nothing')).toBeNull();
   });
 });

@@ -70,14 +70,16 @@ describe('herald import of the reference blog', () => {
       expect(incidents.map((i) => [i.title, i.kind, i.status, i.lastNumber, i.tags])).toEqual([
         ['SMTP on server NC018 restarted', 'notice', 'resolved', 2, ['smtp', 'spam']],
         ['SMTP on NC018 shut down', 'notice', 'resolved', 1, ['smtp', 'spam']],
-        ['Server NC018 replacement', 'notice', 'resolved', 2, ['migration', 'performance']],
+        ['Server NC018 replacement', 'notice', 'resolved', 6, ['migration', 'performance']],
         ['Spam defences on server NC018', 'notice', 'resolved', 3, ['spam', 'spamassassin']],
-        ['Email migration', 'notice', 'resolved', 2, ['email-delivery', 'migration']],
+        ['Email migration', 'notice', 'resolved', 14, ['email-delivery', 'migration']],
       ]);
       const posts = incidents
         .flatMap((i) => store.postsOf(i.id))
         .sort((a, b) => a.publishedAt - b.publishedAt);
       expect(posts).toHaveLength(blog.length);
+      // A post keeps the number its title gives: staff's next `update` continues the blog's count.
+      expect(posts.find((p) => p.title === 'Email migration: Update 14')?.number).toBe(14);
       expect(posts.map((p) => [p.title, p.text])).toEqual(blog.map((b) => [b.title, importedText(b.text)]));
       const migration = incidents[4];
       expect(migration?.openedAt).toBe(Date.parse('2013-10-16T10:09:43Z'));
