@@ -14,7 +14,7 @@ export interface Measure {
 
 const ELLIPSIS = '…';
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
-const splitGraphemes = (text: string): string[] => [...graphemes.segment(text)].map((s) => s.segment);
+export const splitGraphemes = (text: string): string[] => [...graphemes.segment(text)].map((s) => s.segment);
 
 /** Length in graphemes, as Bluesky counts. */
 export const graphemeLength = (text: string): number => splitGraphemes(text).length;
@@ -53,13 +53,14 @@ export function mastodonMeasure(max = 500, urlLength = 23): Measure {
 export const defuseMentions = (text: string): string => text.replace(/@(?=[\p{L}\p{N}_])/gu, '@\u2060');
 
 /** The head of a message (its title, and for a correction or retraction what it is). */
-function headOf(post: RenderedPost, action: DeliveryAction): string {
+export function headOf(post: RenderedPost, action: DeliveryAction): string {
   if (action === 'edit') return `Correction: ${post.title}`;
   if (action === 'retract') return `Retracted: ${post.title}`;
   return post.title;
 }
 
-function bodyOf(post: RenderedPost, action: DeliveryAction): string {
+/** The words of a message: the event time and the text, or a retraction's reason. */
+export function bodyOf(post: RenderedPost, action: DeliveryAction): string {
   if (action === 'retract') return post.retracted?.reason ?? '';
   const event = post.eventTime ? `${post.eventTime}: ` : '';
   return `${event}${post.paragraphs.join('\n\n')}`;

@@ -20,10 +20,13 @@ import { type RenderedPost, renderPost } from '../../templates/post.js';
 import { componentName } from '../../templates/reply-text.js';
 import {
   BLUESKY_MEASURE,
+  bodyOf,
   formatSocialText,
+  headOf,
   type Measure,
   mastodonMeasure,
   promiseOf,
+  splitGraphemes,
   TWITTER_MEASURE,
 } from '../../templates/social.js';
 import { formatEventTime } from '../../templates/time.js';
@@ -390,18 +393,6 @@ export function renderApology(): DiscordMessage {
 
 const ELLIPSIS = '…';
 
-function headOf(post: RenderedPost, action: DeliveryAction): string {
-  if (action === 'edit') return `Correction: ${post.title}`;
-  if (action === 'retract') return `Retracted: ${post.title}`;
-  return post.title;
-}
-
-function bodyOf(post: RenderedPost, action: DeliveryAction): string {
-  if (action === 'retract') return post.retracted?.reason ?? '';
-  const event = post.eventTime ? `${post.eventTime}: ` : '';
-  return `${event}${post.paragraphs.join('\n\n')}`;
-}
-
 /**
  * A post as the announcement channel shows it: the title in bold, the text, the permalink (in `<>`, so
  * Discord shows no preview card of the site under every update). People's words are escaped; mentions are
@@ -417,9 +408,7 @@ export function formatAnnouncement(post: RenderedPost, action: DeliveryAction): 
   const join = (b: string) => [head, b, tail].filter(Boolean).join('\n\n');
   const full = join(escapeText(body));
   if (full.length <= CONTENT_MAX) return full;
-  const chars = [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(body)].map(
-    (s) => s.segment,
-  );
+  const chars = splitGraphemes(body);
   let lo = 0;
   let hi = chars.length;
   const fits = (n: number) =>

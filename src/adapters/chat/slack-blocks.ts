@@ -12,6 +12,7 @@ import { componentName, renderReplyText } from '../../templates/reply-text.js';
 import {
   BLUESKY_MEASURE,
   formatSocialText,
+  headOf,
   type Measure,
   mastodonMeasure,
   promiseOf,
@@ -161,12 +162,7 @@ export function renderRecorded(
 
 /** The post as an announcement in the Slack channel (also shown in the preview). */
 export function renderAnnouncement(post: RenderedPost, action: DeliveryAction): SlackMessage {
-  const head =
-    action === 'edit'
-      ? `Correction: ${post.title}`
-      : action === 'retract'
-        ? `Retracted: ${post.title}`
-        : post.title;
+  const head = headOf(post, action);
   const body =
     action === 'retract'
       ? mrkdwn(post.retracted?.reason ?? '')
