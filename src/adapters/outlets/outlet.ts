@@ -30,3 +30,52 @@ export interface Outlet {
   /** Delivers a batch of this outlet's due deliveries, oldest first. Never throws for one delivery's fault. */
   deliver(items: OutboundItem[]): Promise<DeliveryResult[]>;
 }
+
+/** What one attempt at a delivery came to, for an outlet that looks for its own earlier post before resending. */
+export interface Attempt {
+  result: DeliveryResult;
+  /** True when this attempt cannot have posted anything (nothing was sent, or the platform said no). */
+  notSent: boolean;
+  /** The platform is unreachable or limiting us: the rest of the batch waits rather than trying too. */
+  stop: boolean;
+}
+
+/**
+ * Per delivery, how many of its attempts are known not to have reached the platform (all in this process):
+ * while that is every earlier attempt, a retry need not look for an earlier post. A restart forgets, and looks.
+ */
+export type CleanAttempts = Map<number, number>;
+
+/** Whether an earlier attempt of this delivery may have posted, so that a retry must look for it first. */
+export const mayHavePosted = (clean: CleanAttempts, delivery: Delivery): boolean =>
+  (clean.get(delivery.id) ?? 0) < delivery.attempts - 1;
+
+/**
+ * A batch, in order, one attempt each. Once an attempt fails in a way the rest would meet too (`stop`, to
+ * be retried), the rest are not tried and wait as long. `clean` learns which attempts posted nothing.
+ */
+export async function deliverInOrder(
+  items: OutboundItem[],
+  clean: CleanAttempts,
+  attempt: (item: OutboundItem) => Promise<Attempt>,
+): Promise<DeliveryResult[]> {
+  const results: DeliveryResult[] = [];
+  let halt: { error: string; retryAt?: number } | null = null;
+  for (const item of items) {
+    const { id, attempts } = item.delivery;
+    const outcome: Attempt = halt
+      ? {
+          result: { id, ok: false, retry: true, ...halt, error: `not tried: ${halt.error}` },
+          notSent: true,
+          stop: true,
+        }
+      : await attempt(item);
+    if (outcome.notSent && (clean.get(id) ?? 0) === attempts - 1) clean.set(id, attempts);
+    else clean.delete(id);
+    const r = outcome.result;
+    if (outcome.stop && !halt && !r.ok && r.retry)
+      halt = { error: r.error, ...(r.retryAt === undefined ? {} : { retryAt: r.retryAt }) };
+    results.push(r);
+  }
+  return results;
+}

@@ -9,7 +9,14 @@ import type { SlackConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { renderAnnouncement } from '../chat/slack-blocks.js';
 import { createBoltLogger } from '../chat/slack-logger.js';
-import type { DeliveryResult, OutboundItem, Outlet } from './outlet.js';
+import {
+  type Attempt,
+  type CleanAttempts,
+  deliverInOrder,
+  mayHavePosted,
+  type OutboundItem,
+  type Outlet,
+} from './outlet.js';
 
 export const SLACK_OUTLET = 'slack';
 /** The metadata event type Herald's announcements carry. */
@@ -44,14 +51,6 @@ export const SLACK_ERROR_HINTS: Record<string, string> = {
   missing_scope: 'the app lacks the chat:write scope: reinstall it from the manifest',
 };
 
-interface Attempt {
-  result: DeliveryResult;
-  /** No message can have been posted by this attempt. */
-  notSent: boolean;
-  /** Slack is limiting us or unreachable: the rest of the batch waits. */
-  stop: boolean;
-}
-
 interface PostedMessage {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
@@ -70,8 +69,7 @@ export function createSlackAnnounceOutlet(options: SlackAnnounceOptions): Outlet
     timeout: options.requestTimeoutMs ?? 30_000,
     logger: createBoltLogger(log.child({ outlet: SLACK_OUTLET })),
   });
-  /** Per delivery, how many of its attempts in this process are known not to have posted anything. */
-  const cleanAttempts = new Map<number, number>();
+  const cleanAttempts: CleanAttempts = new Map();
 
   /** The message an earlier attempt of this delivery posted, if the channel (or the thread) shows it. */
   async function findEarlier(item: OutboundItem): Promise<string | undefined> {
@@ -137,7 +135,7 @@ export function createSlackAnnounceOutlet(options: SlackAnnounceOptions): Outlet
   }
 
   async function attempt(item: OutboundItem): Promise<Attempt> {
-    const { id, attempts, action, requestId } = item.delivery;
+    const { id, action, requestId } = item.delivery;
     const sent = (ts: string): Attempt => ({
       result: { id, ok: true, remoteId: ts, remoteUrl: null },
       notSent: false,
@@ -146,7 +144,7 @@ export function createSlackAnnounceOutlet(options: SlackAnnounceOptions): Outlet
     let posting = false;
     try {
       // Exactly once: an earlier attempt may have posted with its answer lost. Its message says so.
-      if ((cleanAttempts.get(id) ?? 0) < attempts - 1) {
+      if (mayHavePosted(cleanAttempts, item.delivery)) {
         try {
           const earlier = await findEarlier(item);
           if (earlier) {
@@ -189,27 +187,6 @@ export function createSlackAnnounceOutlet(options: SlackAnnounceOptions): Outlet
     name: SLACK_OUTLET,
     threaded: true,
     external: true,
-    async deliver(items) {
-      const results: DeliveryResult[] = [];
-      /** Set when Slack is limiting us or unreachable: the rest of the batch is not tried, and waits as long. */
-      let halt: { error: string; retryAt?: number } | null = null;
-      for (const item of items) {
-        const { id, attempts } = item.delivery;
-        const outcome: Attempt = halt
-          ? {
-              result: { id, ok: false, retry: true, ...halt, error: `not tried: ${halt.error}` },
-              notSent: true,
-              stop: true,
-            }
-          : await attempt(item);
-        if (outcome.notSent && (cleanAttempts.get(id) ?? 0) === attempts - 1) cleanAttempts.set(id, attempts);
-        else cleanAttempts.delete(id);
-        const r = outcome.result;
-        if (outcome.stop && !halt && !r.ok && r.retry)
-          halt = { error: r.error, ...(r.retryAt === undefined ? {} : { retryAt: r.retryAt }) };
-        results.push(r);
-      }
-      return results;
-    },
+    deliver: (items) => deliverInOrder(items, cleanAttempts, attempt),
   };
 }

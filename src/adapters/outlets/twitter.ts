@@ -17,7 +17,14 @@ import type { TwitterCredentials } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { formatSocialText, type Measure, TWITTER_MEASURE } from '../../templates/social.js';
 import { createDryRunOutlet } from './dry-run.js';
-import type { DeliveryResult, OutboundItem, Outlet } from './outlet.js';
+import {
+  type Attempt,
+  type CleanAttempts,
+  deliverInOrder,
+  mayHavePosted,
+  type OutboundItem,
+  type Outlet,
+} from './outlet.js';
 
 export interface TwitterOutletOptions {
   /** Where X's API is: `https://api.x.com/` in production, a gateway or a local fake otherwise. */
@@ -57,15 +64,6 @@ export function twitterRequestPlugin(apiUrl: string, timeoutMs: number): ITwitte
       requestOptions.signal = AbortSignal.timeout(timeoutMs);
     },
   };
-}
-
-/** What became of one attempt, and whether it certainly did not create a tweet. */
-interface Outcome {
-  result: DeliveryResult;
-  /** True when no tweet can have been created by this attempt (nothing was posted, or X said no). */
-  notSent: boolean;
-  /** X is unreachable or limiting us: the rest of the batch waits rather than trying too. */
-  stop: boolean;
 }
 
 const HTML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
@@ -135,9 +133,9 @@ const DUPLICATE_RETRIES = 4;
  * Sorts the error of one attempt. `posting`: whether the tweet itself had been sent (an error before that,
  * in the look-up, left nothing on X).
  */
-function classify(item: OutboundItem, error: unknown, posting: boolean, timeoutMs: number): Outcome {
+function classify(item: OutboundItem, error: unknown, posting: boolean, timeoutMs: number): Attempt {
   const { id, attempts } = item.delivery;
-  const retry = (message: string, notSent: boolean, retryAt?: number): Outcome => ({
+  const retry = (message: string, notSent: boolean, retryAt?: number): Attempt => ({
     result: { id, ok: false, retry: true, error: message, ...(retryAt === undefined ? {} : { retryAt }) },
     notSent: notSent || !posting,
     stop: true,
@@ -201,11 +199,7 @@ export function createTwitterOutlet(options: TwitterOutletOptions): Outlet {
   if (!credentials) return createDryRunOutlet({ name: 'twitter', measure: tweetMeasure, log });
   const client = createTwitterClient(apiUrl, credentials, timeoutMs);
   let me: Promise<string> | null = null;
-  /**
-   * Per delivery, how many of its attempts are known not to have reached X (all in this process): while
-   * that is every earlier attempt, a retry need not look for an earlier tweet. A restart forgets, and looks.
-   */
-  const cleanAttempts = new Map<number, number>();
+  const cleanAttempts: CleanAttempts = new Map();
 
   function ownId(): Promise<string> {
     if (!me) {
@@ -232,10 +226,10 @@ export function createTwitterOutlet(options: TwitterOutletOptions): Outlet {
     return page.tweets.find((t) => isSameMessage(t, text, item.post.permalink, item.thread.parent));
   }
 
-  async function attempt(item: OutboundItem, text: string): Promise<Outcome> {
-    const { id, attempts } = item.delivery;
+  async function attempt(item: OutboundItem, text: string): Promise<Attempt> {
+    const { id } = item.delivery;
     const parent = item.thread.parent;
-    const sent = (tweetId: string): Outcome => ({
+    const sent = (tweetId: string): Attempt => ({
       result: { id, ok: true, remoteId: tweetId, remoteUrl: tweetUrl(tweetId) },
       notSent: false,
       stop: false,
@@ -244,7 +238,7 @@ export function createTwitterOutlet(options: TwitterOutletOptions): Outlet {
     try {
       // Exactly once: an earlier attempt may have reached X with its answer lost (a crash, a cut
       // connection, a timeout, a 5xx). Its tweet is then in the account's timeline: record it, don't resend.
-      if ((cleanAttempts.get(id) ?? 0) < attempts - 1) {
+      if (mayHavePosted(cleanAttempts, item.delivery)) {
         const earlier = await findEarlier(item, text);
         if (earlier) {
           log.info(
@@ -274,28 +268,9 @@ export function createTwitterOutlet(options: TwitterOutletOptions): Outlet {
     name: 'twitter',
     threaded: true,
     external: true,
-    async deliver(items) {
-      const results: DeliveryResult[] = [];
-      /** Set when X is unreachable or limiting us: the rest of the batch is not tried, and waits as long. */
-      let halt: { error: string; retryAt?: number } | null = null;
-      for (const item of items) {
-        const { id, action, attempts } = item.delivery;
-        const text = formatSocialText(item.post, action, tweetMeasure);
-        const outcome: Outcome = halt
-          ? {
-              result: { id, ok: false, retry: true, ...halt, error: `not tried: ${halt.error}` },
-              notSent: true,
-              stop: true,
-            }
-          : await attempt(item, text);
-        if (outcome.notSent && (cleanAttempts.get(id) ?? 0) === attempts - 1) cleanAttempts.set(id, attempts);
-        else cleanAttempts.delete(id);
-        const r = outcome.result;
-        if (outcome.stop && !halt && !r.ok && r.retry)
-          halt = { error: r.error, ...(r.retryAt === undefined ? {} : { retryAt: r.retryAt }) };
-        results.push(r);
-      }
-      return results;
-    },
+    deliver: (items) =>
+      deliverInOrder(items, cleanAttempts, (item) =>
+        attempt(item, formatSocialText(item.post, item.delivery.action, tweetMeasure)),
+      ),
   };
 }
