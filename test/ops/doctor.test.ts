@@ -15,10 +15,11 @@ import {
   type FakeDiscord,
   startFakeDiscord,
 } from '../fakes/discord.js';
-import { FAKE_TOKEN, type FakeMastodon, startFakeMastodon } from '../fakes/mastodon.js';
+import { type FakeMastodon, startFakeMastodon } from '../fakes/mastodon.js';
 import { FAKE_SLACK, type FakeSlack, startFakeSlack } from '../fakes/slack.js';
 import { FAKE_TWITTER_CREDENTIALS, type FakeTwitter, startFakeTwitter } from '../fakes/twitter.js';
 import { type CliResult, type CliWorld, createCliWorld } from '../helpers/cli.js';
+import { socialEnv } from '../helpers/social-env.js';
 
 interface Fakes {
   twitter: FakeTwitter;
@@ -56,16 +57,7 @@ async function startFakes(): Promise<Fakes> {
 /** Every platform on, with the credentials each fake accepts. */
 function goodEnv(f: Fakes): NodeJS.ProcessEnv {
   return {
-    TWITTER_API_KEY: FAKE_TWITTER_CREDENTIALS.appKey,
-    TWITTER_API_SECRET: FAKE_TWITTER_CREDENTIALS.appSecret,
-    TWITTER_ACCESS_TOKEN: FAKE_TWITTER_CREDENTIALS.accessToken,
-    TWITTER_ACCESS_SECRET: FAKE_TWITTER_CREDENTIALS.accessSecret,
-    TWITTER_API_URL: f.twitter.url,
-    MASTODON_URL: f.mastodon.url,
-    MASTODON_ACCESS_TOKEN: FAKE_TOKEN,
-    BLUESKY_SERVICE_URL: f.bluesky.url,
-    BLUESKY_IDENTIFIER: f.bluesky.handle,
-    BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop',
+    ...socialEnv(f),
     SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
     SLACK_APP_TOKEN: FAKE_SLACK.appToken,
     SLACK_ANNOUNCE_CHANNEL: FAKE_SLACK.announceChannel,

@@ -17,13 +17,13 @@ import Database from 'better-sqlite3';
 import YAML from 'yaml';
 import { SITE_ASSETS } from '../../src/templates/html.js';
 import { type FakeBluesky, startFakeBluesky } from '../fakes/bluesky.js';
-import { FAKE_TOKEN, type FakeMastodon, startFakeMastodon } from '../fakes/mastodon.js';
-import { FAKE_TWITTER_CREDENTIALS, type FakeTwitter, startFakeTwitter } from '../fakes/twitter.js';
+import { type FakeMastodon, startFakeMastodon } from '../fakes/mastodon.js';
+import { type FakeTwitter, startFakeTwitter } from '../fakes/twitter.js';
 import { bin, root } from '../helpers/cli.js';
 import { tempDir } from '../helpers/core.js';
-import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { DEBIAN_PYTHON } from '../helpers/feedparser.js';
 import { captureEnv } from '../helpers/log.js';
+import { socialEnv } from '../helpers/social-env.js';
 
 /** Where a kill landed, judged afterwards from what it left behind (see `phaseOf`). */
 export const PHASES = ['boot', 'command', 'database', 'site', 'publisher', 'idle'] as const;
@@ -435,16 +435,7 @@ async function createWorld(index: number, seed: number): Promise<World> {
     HERALD_PORT: '0',
     LOG_LEVEL: 'warn',
     ...captureEnv(),
-    TWITTER_API_KEY: FAKE_TWITTER_CREDENTIALS.appKey,
-    TWITTER_API_SECRET: FAKE_TWITTER_CREDENTIALS.appSecret,
-    TWITTER_ACCESS_TOKEN: FAKE_TWITTER_CREDENTIALS.accessToken,
-    TWITTER_ACCESS_SECRET: FAKE_TWITTER_CREDENTIALS.accessSecret,
-    TWITTER_API_URL: twitter.url,
-    MASTODON_URL: mastodon.url,
-    MASTODON_ACCESS_TOKEN: FAKE_TOKEN,
-    BLUESKY_SERVICE_URL: bluesky.url,
-    BLUESKY_IDENTIFIER: bluesky.handle,
-    BLUESKY_APP_PASSWORD: TEST_CREDENTIALS.blueskyAppPassword,
+    ...socialEnv({ twitter, mastodon, bluesky }),
   };
   return {
     index,

@@ -32,12 +32,13 @@ import {
   startFakeDiscord,
 } from '../fakes/discord.js';
 import { closeServer, listenOnLoopback } from '../fakes/loopback.js';
-import { FAKE_TOKEN, type FakeMastodon, startFakeMastodon } from '../fakes/mastodon.js';
+import { type FakeMastodon, startFakeMastodon } from '../fakes/mastodon.js';
 import { FAKE_SLACK, type FakeSlack, postSigned, slashCommand, startFakeSlack } from '../fakes/slack.js';
-import { FAKE_TWITTER_CREDENTIALS, type FakeTwitter, startFakeTwitter } from '../fakes/twitter.js';
+import { type FakeTwitter, startFakeTwitter } from '../fakes/twitter.js';
 import { TEST_CREDENTIALS } from '../helpers/credentials.js';
 import { createTestHerald, type TestHerald } from '../helpers/herald.js';
 import { testLog } from '../helpers/log.js';
+import { socialEnv } from '../helpers/social-env.js';
 import { sleep, until } from '../helpers/wait.js';
 
 const silent = testLog();
@@ -186,16 +187,7 @@ async function startWorld(): Promise<World> {
     },
     env: {
       HERALD_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-      TWITTER_API_KEY: FAKE_TWITTER_CREDENTIALS.appKey,
-      TWITTER_API_SECRET: FAKE_TWITTER_CREDENTIALS.appSecret,
-      TWITTER_ACCESS_TOKEN: FAKE_TWITTER_CREDENTIALS.accessToken,
-      TWITTER_ACCESS_SECRET: FAKE_TWITTER_CREDENTIALS.accessSecret,
-      TWITTER_API_URL: twitter.url,
-      MASTODON_URL: mastodon.url,
-      MASTODON_ACCESS_TOKEN: FAKE_TOKEN,
-      BLUESKY_SERVICE_URL: bluesky.url,
-      BLUESKY_IDENTIFIER: bluesky.handle,
-      BLUESKY_APP_PASSWORD: BLUESKY_PASSWORD,
+      ...socialEnv({ twitter, mastodon, bluesky }),
       SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
       SLACK_SIGNING_SECRET: FAKE_SLACK.signingSecret,
       SLACK_API_URL: `${slackApi.url}/api/`,
