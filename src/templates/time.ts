@@ -46,10 +46,14 @@ interface Fields {
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 const pad4 = (n: number): string => String(n).padStart(4, '0');
 
+/** Refuses what is not an instant Date can hold (±8.64e15 ms). */
+function checkInstant(at: number): void {
+  if (!(Math.abs(at) <= 8.64e15)) throw new Error(`not a valid instant: ${String(at)}`);
+}
+
 function utc(at: number): Fields {
+  checkInstant(at);
   const date = new Date(at);
-  if (!Number.isFinite(at) || Number.isNaN(date.getTime()))
-    throw new Error(`not a valid instant: ${String(at)}`);
   return {
     year: date.getUTCFullYear(),
     month: date.getUTCMonth() + 1,
@@ -97,7 +101,7 @@ function fieldsFromParts(parts: Intl.DateTimeFormatPart[]): Fields {
 
 /** The local fields of `at` in `zone`, and the zone's offset then. */
 function inZone(at: number, zone: string): Fields {
-  utc(at); // refuses what is not an instant, as for UTC
+  checkInstant(at);
   const formatter = formatterFor(zone);
   // format() is six times faster than formatToParts(); its en-US numeric form is `12/31/2019, 16:00:00`.
   // Should an ICU ever write it otherwise, the parts are asked for instead.
@@ -286,7 +290,7 @@ const WRITTEN_TIME =
  */
 export function annotateTimes(text: string, day: number, zones: readonly ZoneDef[]): string {
   if (zones.length === 0) return text;
-  utc(day);
+  checkInstant(day);
   const midnight = Math.floor(day / DAY_MS) * DAY_MS;
   return text.replace(WRITTEN_TIME, (match: string, hh: string, mm: string, existing?: string) => {
     if (existing !== undefined) return match;
