@@ -4,7 +4,14 @@
 
 import type { ZoneDef } from '../bot/catalog.js';
 import type { ComponentState, Incident, IncidentKind, IncidentStatus, Post } from '../bot/types.js';
-import { annotateTimes, formatDay, formatEventTime, formatIsoUtc, formatStamp } from './time.js';
+import {
+  annotateTimes,
+  formatDay,
+  formatEventTime,
+  formatIsoUtc,
+  formatStamp,
+  type TextTimeReference,
+} from './time.js';
 
 export interface RenderContext {
   /** The site's public address, ending in `/`. */
@@ -67,8 +74,8 @@ export const incidentPath = (id: number): string => `incidents/${id}.html`;
 export const postAnchor = (number: number): string => `post-${number}`;
 export const incidentUrl = (baseUrl: string, id: number): string => new URL(incidentPath(id), baseUrl).href;
 
-function renderText(text: string, day: number, zones: readonly ZoneDef[]): RenderedText {
-  const annotated = annotateTimes(text, day, zones);
+function renderText(text: string, reference: TextTimeReference, zones: readonly ZoneDef[]): RenderedText {
+  const annotated = annotateTimes(text, reference, zones);
   return { text: annotated, paragraphs: paragraphsOf(annotated) };
 }
 
@@ -88,8 +95,17 @@ function paragraphsOf(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * What the times in a post's words are about: its event time (`--at`), else, in a maintenance, the
+ * maintenance's start (an announcement written today of work next month means next month's clocks).
+ */
+export function textTimeReference(post: Post, incident: Incident): TextTimeReference {
+  const event = post.eventAt ?? (incident.kind === 'maintenance' ? incident.startsAt : null);
+  return { written: post.publishedAt, event };
+}
+
 export function renderPost(post: Post, incident: Incident, ctx: RenderContext): RenderedPost {
-  const day = post.eventAt ?? post.publishedAt;
+  const day = textTimeReference(post, incident);
   const latest = post.edits.at(-1);
   const current = renderText(latest?.text ?? post.text, day, ctx.zones);
   const url = incidentUrl(ctx.baseUrl, incident.id);
@@ -136,7 +152,8 @@ export function createPostRenderer(
 ): (post: Post, incident: Incident) => RenderedPost {
   const cache = new Map<string, RenderedPost>();
   return (post, incident) => {
-    const key = `${post.id}:${post.edits.length}:${post.retractedAt ?? ''}:${incident.status}:${incident.title}`;
+    // The maintenance's start is in the key: the times in its posts' words are read against it.
+    const key = `${post.id}:${post.edits.length}:${post.retractedAt ?? ''}:${incident.status}:${incident.title}:${incident.startsAt ?? ''}`;
     const hit = cache.get(key);
     if (hit) {
       cache.delete(key);

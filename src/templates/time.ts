@@ -4,9 +4,10 @@
 //
 // Everything here is pure: the instant (epoch milliseconds) and the zones are arguments, the clock is never
 // read. The zone and daylight-saving work is ICU's (Intl.DateTimeFormat, one formatter per zone, kept);
-// luxon checks zone names and supplies abbreviations. A site rebuild formats hundreds of thousands of
+// luxon checks zone names and supplies abbreviations; chrono reads the dates written in a message's text. A site rebuild formats hundreds of thousands of
 // instants, so the hot paths build no DateTime per call: UTC fields come from Date, local fields from a
 // kept formatter (measured: 7x faster than a luxon DateTime per call; see docs/benchmarks.md).
+import * as chrono from 'chrono-node';
 import { IANAZone } from 'luxon';
 import type { ZoneDef } from '../bot/catalog.js';
 
@@ -282,19 +283,106 @@ export function formatEventTime(
 const WRITTEN_TIME =
   /(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?[ \u00A0](?:UTC|GMT)(?![\w+\-\u2212])([ \u00A0]*\((?=[^()]*\d:\d\d)[^()]*\))?/g;
 
+/** What the times written in a text are read against. */
+export interface TextTimeReference {
+  /**
+   * When the text was written (a post's publication): a time with neither a date nor an event is taken on
+   * this UTC day, and words such as `tomorrow` or `Friday` in the text count from it.
+   */
+  written: number;
+  /** The moment the text is about (an `--at`, a maintenance's start): a time with no date is taken nearest it. */
+  event?: number | null;
+}
+
+const HALF_DAY_MS = DAY_MS / 2;
+
 /**
- * Follow every `HH:MM UTC` (or `GMT`) in `text` with its conversions, taken on the UTC calendar day of
- * `day`: `at 22:13 UTC.` → `at 22:13 UTC (15:13 PDT Vancouver · 00:13 CAT Lusaka, 28 July).`
+ * Follow every `HH:MM UTC` (or `GMT`) in `text` with its conversions:
+ * `at 22:13 UTC.` → `at 22:13 UTC (15:13 PDT Vancouver · 00:13 CAT Lusaka, 28 July).`
+ *
+ * Daylight saving depends on the day, so each time is placed on one: the date the text gives it (one
+ * written with it or before it: `15 July 2027 at 20:00 UTC`, `on Friday, 3 May … 19:00 UTC`), else the
+ * occurrence nearest the event (so `back by 00:30 UTC` after an event at 23:50 UTC is the next day's),
+ * else the UTC day the text was written. A bare number for `reference` is the time it was written.
  * A time already followed by a conversion is left as it is, so annotating twice changes nothing.
  * Plain text in, plain text out: callers escape for their medium.
  */
-export function annotateTimes(text: string, day: number, zones: readonly ZoneDef[]): string {
+export function annotateTimes(
+  text: string,
+  reference: number | TextTimeReference,
+  zones: readonly ZoneDef[],
+): string {
   if (zones.length === 0) return text;
-  checkInstant(day);
-  const midnight = Math.floor(day / DAY_MS) * DAY_MS;
-  return text.replace(WRITTEN_TIME, (match: string, hh: string, mm: string, existing?: string) => {
-    if (existing !== undefined) return match;
-    const at = midnight + Number(hh) * 3_600_000 + Number(mm) * 60_000;
-    return `${match} (${formatZoneLine(at, zones)})`;
-  });
+  const ref = typeof reference === 'number' ? { written: reference } : reference;
+  checkInstant(ref.written);
+  if (ref.event != null) checkInstant(ref.event);
+  // Reading dates is the costly part; most texts have no time in them to place.
+  let dates: readonly TextDate[] | undefined;
+  return text.replace(
+    WRITTEN_TIME,
+    (match: string, hh: string, mm: string, existing: string | undefined, offset: number) => {
+      if (existing !== undefined) return match;
+      dates ??= readDates(text, ref.written);
+      const clockMs = Number(hh) * 3_600_000 + Number(mm) * 60_000;
+      const at = placeTime(clockMs, dateFor(dates, offset), ref);
+      return `${match} (${formatZoneLine(at, zones)})`;
+    },
+  );
+}
+
+/** A calendar date written in a text (`15 July 2027`, `Friday, 3 May`, `tomorrow`), where it is written. */
+interface TextDate {
+  start: number;
+  end: number;
+  /** Midnight UTC of that date. */
+  midnight: number;
+}
+
+/**
+ * The dates in `text`, read by chrono (British English: `03/05/2013` is 3 May). A date without a year is
+ * the one nearest the time written, as chrono chooses; words counted from now (`now`, `in 5 minutes`) and a
+ * time with no day are not dates.
+ */
+function readDates(text: string, written: number): readonly TextDate[] {
+  // chrono takes about a millisecond a post; most posts name no day at all, and that is cheap to see.
+  if (!DATE_HINT.test(text)) return [];
+  const found: TextDate[] = [];
+  for (const r of chrono.en.GB.parse(text, { instant: new Date(written), timezone: 0 })) {
+    const c = r.start;
+    const tags = [...c.tags()];
+    if (tags.includes('casualReference/now') || tags.some((t) => t.startsWith('result/relative'))) continue;
+    const dated = (c.isCertain('day') && c.isCertain('month')) || c.isCertain('weekday');
+    const year = c.get('year');
+    const month = c.get('month');
+    const day = c.get('day');
+    if (!dated || year === null || month === null || day === null) continue;
+    found.push({ start: r.index, end: r.index + r.text.length, midnight: Date.UTC(year, month - 1, day) });
+  }
+  return found;
+}
+
+/** Every date chrono reads has a month or weekday name, a relative day, or digits around `-`, `/` or `.`. */
+const DATE_HINT =
+  /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|today|tomorrow|yesterday|tonight)|\d[-/.]\d/i;
+
+/** The date written with the time at `offset` (around it), else the last one written before it. */
+function dateFor(dates: readonly TextDate[], offset: number): TextDate | undefined {
+  let before: TextDate | undefined;
+  for (const d of dates) {
+    if (d.start <= offset && offset < d.end) return d;
+    if (d.end <= offset) before = d;
+  }
+  return before;
+}
+
+function placeTime(clockMs: number, date: TextDate | undefined, ref: TextTimeReference): number {
+  if (date) return date.midnight + clockMs;
+  if (ref.event != null) {
+    const candidate = Math.floor(ref.event / DAY_MS) * DAY_MS + clockMs;
+    // Within half a day of the event either way; exactly twelve hours apart counts as after it.
+    if (candidate - ref.event > HALF_DAY_MS) return candidate - DAY_MS;
+    if (ref.event - candidate >= HALF_DAY_MS) return candidate + DAY_MS;
+    return candidate;
+  }
+  return Math.floor(ref.written / DAY_MS) * DAY_MS + clockMs;
 }
