@@ -2,6 +2,8 @@
 // Every zone and daylight-saving computation is luxon's; the code here only picks between its answers.
 
 import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
+// What Herald writes after a time (`15:13 PDT Vancouver`) is what it reads: one source of abbreviations.
+import { zoneAbbreviation } from '../templates/time.js';
 import { suggest, type ZoneDef } from './catalog.js';
 import { TIME_FORMS } from './command-spec.js';
 import { accept, type Result, refuse, shorten } from './refusal.js';
@@ -35,6 +37,22 @@ interface NamedZone {
   zone: Zone;
   /** How to name it in messages: `Vancouver`, `UTC`, `Africa/Lusaka`. */
   label: string;
+  /** The IANA name of a configured zone, which may then be written with its abbreviations. */
+  configured?: string;
+  /** Written as an abbreviation (`PDT`): only the instant at which the zone is on that time will do. */
+  abbreviation?: string;
+}
+
+/** How a time was read, for the reply's echo of it. */
+export interface ParsedTime {
+  at: number;
+  /**
+   * A bare time of day (no date, no day word) that is not today in its zone: `yesterday` when today's is
+   * still to come (looking back, `--at`), `tomorrow` when today's has passed (looking ahead).
+   */
+  dayShift?: 'yesterday' | 'tomorrow';
+  /** The zone the time was read in: `UTC`, `Vancouver`. */
+  zoneLabel: string;
 }
 
 const UTC: NamedZone = { zone: FixedOffsetZone.utcInstance, label: 'UTC' };
@@ -80,6 +98,10 @@ const formsHint = (): string =>
     .slice(0, 8)
     .join(', ')}, optionally followed by a zone (\`15:13 Vancouver\`); see \`help times\`.`;
 
+/** A refusal that says itself what to write instead, without the list of every form. */
+const refuseTime = (input: string, why: string): Result<never> =>
+  refuse('bad_time', `cannot read "${shorten(input)}" as a time: ${why}`);
+
 const badTime = (input: string, why: string): Result<never> =>
   refuse('bad_time', `cannot read "${shorten(input)}" as a time: ${why} ${formsHint()}`);
 
@@ -90,6 +112,27 @@ export function formatUtc(ms: number): string {
 }
 
 export function parseTime(input: string, ctx: TimeContext): Result<number> {
+  const r = readTime(input, ctx);
+  return r.ok ? accept(r.value.at) : r;
+}
+
+/** parseTime, saying also in which zone the time was read and whether a bare time moved to another day. */
+export function readTime(input: string, ctx: TimeContext): Result<ParsedTime> {
+  let zoneLabel = 'UTC';
+  let dayShift: ParsedTime['dayShift'];
+  const r = readInstant(input, ctx, (label, shift) => {
+    zoneLabel = label;
+    dayShift = shift;
+  });
+  if (!r.ok) return r;
+  return accept(dayShift ? { at: r.value, dayShift, zoneLabel } : { at: r.value, zoneLabel });
+}
+
+function readInstant(
+  input: string,
+  ctx: TimeContext,
+  tell: (zoneLabel: string, shift?: 'yesterday' | 'tomorrow') => void,
+): Result<number> {
   const shown = input.trim().replace(/\s+/g, ' ');
   if (shown === '') return badTime(input, 'no time was given.');
   const words = shown
@@ -178,6 +221,7 @@ export function parseTime(input: string, ctx: TimeContext): Result<number> {
   const zoneResult = resolveZone(original.slice(i), ctx.zones, shown);
   if (!zoneResult.ok) return zoneResult;
   const zone = zoneResult.value;
+  tell(zone.label);
   const today = DateTime.fromMillis(ctx.now, { zone: zone.zone });
 
   if (date) {
@@ -213,7 +257,13 @@ export function parseTime(input: string, ctx: TimeContext): Result<number> {
       ctx.direction === 'past' ? -((today.weekday - weekday + 7) % 7) : (weekday - today.weekday + 7) % 7;
     return nearest(ctx, (k) => atWallTime(shown, dateOf(today.plus({ days: base + 7 * k })), time, zone));
   }
-  return nearest(ctx, (k) => atWallTime(shown, dateOf(today.plus({ days: k })), time, zone));
+  const bare = nearest(ctx, (k) => atWallTime(shown, dateOf(today.plus({ days: k })), time, zone));
+  if (bare.ok) {
+    const day = DateTime.fromMillis(bare.value, { zone: zone.zone }).startOf('day');
+    const shift = Math.round(day.diff(today.startOf('day'), 'days').days);
+    if (shift !== 0) tell(zone.label, shift < 0 ? 'yesterday' : 'tomorrow');
+  }
+  return bare;
 }
 
 /**
@@ -314,15 +364,114 @@ function offsetZone(offset: string): NamedZone {
   return { zone: FixedOffsetZone.parseSpecifier(spec), label: `UTC${offset}` };
 }
 
-/** The zone named by the words after the time: none (UTC), UTC/GMT/Z, a configured label or zone, an IANA name. */
+/** `+02:00`, `-0530`, `+2`, `UTC+2`, `GMT-7`, `UTC−3:30` (a true minus too) after a time. */
+const OFFSET_WORD = /^(?:utc|gmt)?([+\-\u2212])(\d{1,2})(?::?(\d{2}))?$/i;
+
+/**
+ * An abbreviation-shaped word (`BST`, `cest`, `PST`): read only as a configured zone's, never as ICU's guess.
+ * Mixed case (`Japan`) is a name, checked as one.
+ */
+const ABBREVIATION_WORD = /^(?:[A-Z]{2,5}|[a-z]{2,5})$/;
+
+/**
+ * The abbreviations each configured zone is written with (standard and daylight time, as the site writes
+ * them), from 1970 to 2050: `PST`, `PDT` for Vancouver; `CAT` for Lusaka. An offset form (`UTC+3`) is not
+ * an abbreviation.
+ */
+const abbreviationTables = new WeakMap<readonly ZoneDef[], Map<string, ZoneDef[]>>();
+
+function abbreviationTable(zones: readonly ZoneDef[]): Map<string, ZoneDef[]> {
+  let table = abbreviationTables.get(zones);
+  if (table) return table;
+  table = new Map();
+  for (const def of zones) {
+    if (!IANAZone.isValidZone(def.zone)) continue;
+    const names = new Set<string>();
+    for (let year = 1970; year <= 2050; year++) {
+      for (const month of [0, 6]) names.add(zoneAbbreviation(def.zone, Date.UTC(year, month, 15)));
+    }
+    for (const name of names) {
+      if (/^(?:UTC|GMT)/.test(name)) continue;
+      table.set(name, [...(table.get(name) ?? []), def]);
+    }
+  }
+  abbreviationTables.set(zones, table);
+  return table;
+}
+
+/** `PST/PDT (Vancouver), CAT (Lusaka)`: the abbreviations that are read, for refusals and help. */
+export function describeAbbreviations(zones: readonly ZoneDef[]): string {
+  const byZone = new Map<string, string[]>();
+  for (const [name, defs] of abbreviationTable(zones)) {
+    if (defs.length !== 1 || !defs[0]) continue;
+    byZone.set(defs[0].label, [...(byZone.get(defs[0].label) ?? []), name]);
+  }
+  return [...byZone].map(([label, names]) => `${names.join('/')} (${label})`).join(', ');
+}
+
+function abbreviationRefusal(word: string, zones: readonly ZoneDef[], shown: string): Result<never> {
+  const configured = describeAbbreviations(zones);
+  return refuse(
+    'bad_time',
+    `cannot read "${shorten(shown)}" as a time: "${shorten(word)}" is not an abbreviation I read, because the same ` +
+      `letters name different zones around the world (BST is British Summer Time and Bangladesh). ` +
+      `I read UTC, GMT, Z${configured ? `, ${configured}` : ''}; for any other zone write its offset ` +
+      `(\`15:13 +01:00\`) or its IANA name (\`15:13 Europe/London\`).`,
+  );
+}
+
+/**
+ * The zone named by the words after the time: none (UTC), UTC/GMT/Z, a configured label or zone, an
+ * abbreviation of a configured zone (`PDT`), an offset (`+01:00`, `UTC-7`), an IANA name (`Europe/London`).
+ */
 function resolveZone(words: readonly string[], zones: readonly ZoneDef[], shown: string): Result<NamedZone> {
   if (words.length === 0) return accept(UTC);
   const word = words.join(' ');
   const w = word.toLowerCase();
   if (w === 'utc' || w === 'gmt' || w === 'z') return accept(UTC);
   const configured = zones.find((z) => z.label.toLowerCase() === w || z.zone.toLowerCase() === w);
-  if (configured) return accept({ zone: IANAZone.create(configured.zone), label: configured.label });
-  if (IANAZone.isValidZone(word)) return accept({ zone: IANAZone.create(word), label: word });
+  if (configured) {
+    return accept({
+      zone: IANAZone.create(configured.zone),
+      label: configured.label,
+      configured: configured.zone,
+    });
+  }
+  const offset = OFFSET_WORD.exec(word);
+  if (offset) {
+    const hours = Number(offset[2]);
+    const minutes = Number(offset[3] ?? 0);
+    if (hours > 14 || minutes > 59) return badTime(shown, `"${shorten(word)}" is not an offset from UTC.`);
+    const sign = offset[1] === '+' ? 1 : -1;
+    return accept({
+      zone: FixedOffsetZone.instance(sign * (hours * 60 + minutes)),
+      label: word.toUpperCase(),
+    });
+  }
+  if (ABBREVIATION_WORD.test(word)) {
+    const abbreviation = word.toUpperCase();
+    const owners = abbreviationTable(zones).get(abbreviation) ?? [];
+    const [owner] = owners;
+    if (owners.length === 1 && owner) {
+      return accept({
+        zone: IANAZone.create(owner.zone),
+        label: owner.label,
+        configured: owner.zone,
+        abbreviation,
+      });
+    }
+    if (owners.length > 1) {
+      return refuse(
+        'bad_time',
+        `cannot read "${shorten(shown)}" as a time: ${abbreviation} is the time of more than one of our zones ` +
+          `(${owners.map((o) => o.label).join(', ')}); write the zone instead: \`15:13 ${owners[0]?.label}\`.`,
+      );
+    }
+    return abbreviationRefusal(word, zones, shown);
+  }
+  // Only Area/Location names: ICU also takes legacy ids (`BST` is Dhaka, `IST` Kolkata, `PST` Los Angeles).
+  if (word.includes('/') && IANAZone.isValidZone(word))
+    return accept({ zone: IANAZone.create(word), label: word });
   const labels = zones.map((z) => z.label);
   const guess = suggest(word, [...labels, 'UTC']);
   const known = ['UTC', ...labels].join(', ');
@@ -330,20 +479,70 @@ function resolveZone(words: readonly string[], zones: readonly ZoneDef[], shown:
     'bad_time',
     `cannot read "${shorten(shown)}" as a time: "${shorten(word)}" is not a time zone I know.` +
       (guess ? ` Did you mean "${guess}"?` : '') +
-      ` Zones are ${known}, or an IANA name such as \`Africa/Lusaka\`.`,
+      ` Zones are ${known}, an offset such as \`+01:00\`, or an IANA name such as \`Africa/Lusaka\`.`,
   );
 }
 
-/** The instant of a wall time in a zone; the earlier one when it happens twice, a refusal when never. */
+const dayName = (date: CalendarDate): string =>
+  `${date.day} ${capitalize(MONTHS[date.month - 1] ?? '')} ${date.year}`;
+const isoDate = (date: CalendarDate): string => `${date.year}-${pad(date.month)}-${pad(date.day)}`;
+const wallOf = (time: WallTime): string =>
+  `${pad(time.hour)}:${pad(time.minute)}${time.second ? `:${pad(time.second)}` : ''}`;
+
+/** The abbreviation the site writes for `zone` at `at`, when it is one Herald reads back (else undefined). */
+function readableAbbreviation(zone: NamedZone, at: number): string | undefined {
+  if (!zone.configured) return undefined;
+  const name = zoneAbbreviation(zone.configured, at);
+  return /^(?:UTC|GMT)/.test(name) ? undefined : name;
+}
+
+/**
+ * The instant of a wall time in a zone. Refused when the wall time never happens (the spring gap), when it
+ * happens twice (the autumn hour) and nothing says which, and when an abbreviation is not the zone's time
+ * on that day (`PST` in July).
+ */
 function atWallTime(shown: string, date: CalendarDate, time: WallTime, zone: NamedZone): Result<number> {
   const dt = DateTime.fromObject({ ...date, ...time }, { zone: zone.zone });
   if (!dt.isValid) return badTime(shown, dt.invalidExplanation ?? 'it is not a valid date and time.');
   if (dt.hour !== time.hour || dt.minute !== time.minute || dt.day !== date.day) {
     return refuse('bad_time', skippedMessage(shown, date, time, zone, dt));
   }
-  // In a fall-back hour the wall time happens twice; the earlier one is the one people mean first.
-  const instants = dt.getPossibleOffsets().map((p) => p.toMillis());
-  return accept(Math.min(dt.toMillis(), ...instants));
+  const instants = [...new Set([dt.toMillis(), ...dt.getPossibleOffsets().map((p) => p.toMillis())])].sort(
+    (a, b) => a - b,
+  );
+  if (zone.abbreviation) {
+    const wanted = zone.abbreviation;
+    const matching = instants.filter((at) => readableAbbreviation(zone, at) === wanted);
+    const [only] = matching;
+    if (matching.length === 1 && only !== undefined) return accept(only);
+    const actual = instants.map((at) => readableAbbreviation(zone, at) ?? formatOffsetName(zone, at));
+    return refuseTime(
+      shown,
+      `${wanted} is not ${zone.label}’s time at ${wallOf(time)} on ${dayName(date)}: it is ${actual.join(' or ')} then. ` +
+        `Write \`${wallOf(time)} ${actual[0]}\` or \`${wallOf(time)} ${zone.label}\`.`,
+    );
+  }
+  const [first, second] = instants;
+  if (first === undefined) return badTime(shown, 'it is not a valid date and time.');
+  if (second === undefined) return accept(first);
+  // The autumn hour: the same wall time twice, an hour apart. Which one is meant must be said.
+  const ways = [first, second].map((at) => {
+    const abbreviation = readableAbbreviation(zone, at);
+    const form = abbreviation
+      ? `${isoDate(date)} ${wallOf(time)} ${abbreviation}`
+      : `${isoDate(date)}T${wallOf(time)}${DateTime.fromMillis(at, { zone: zone.zone }).toFormat('ZZ')}`;
+    return `\`${form}\` (${DateTime.fromMillis(at, { zone: 'utc' }).toFormat('HH:mm')} UTC)`;
+  });
+  return refuseTime(
+    shown,
+    `${wallOf(time)} on ${dayName(date)} happens twice in ${zone.label}, because clocks went back an hour that night ` +
+      `(daylight saving time ended). Say which: ${ways[0]} or ${ways[1]}.`,
+  );
+}
+
+/** `UTC−7` for a zone at an instant, when it has no abbreviation Herald reads. */
+function formatOffsetName(zone: NamedZone, at: number): string {
+  return `UTC${DateTime.fromMillis(at, { zone: zone.zone }).toFormat('ZZ')}`;
 }
 
 function skippedMessage(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUtc, parseTime } from '../../src/bot/parse-time.js';
+import { formatUtc, parseTime, readTime } from '../../src/bot/parse-time.js';
 import { testSettings } from '../helpers/settings.js';
 
 /** 27 July 2012 21:39:27 UTC, a Friday: when "SMTP on NC018 shut down" was posted. */
@@ -128,12 +128,29 @@ describe('parseTime: daylight saving in Vancouver', () => {
     expect(r.message).toContain('does not exist');
   });
 
-  it('uses PDT before and PST after the change of 3 November 2024, and the earlier of the doubled hour', () => {
+  it('uses PDT before and PST after the change of 3 November 2024', () => {
     const now = Date.UTC(2024, 10, 20);
     expect(read('2024-11-03 00:30 Vancouver', now)).toBe('2024-11-03T07:30:00.000Z');
-    expect(read('2024-11-03 01:30 Vancouver', now)).toBe('2024-11-03T08:30:00.000Z');
-    expect(read('2024-11-03 01:30 Vancouver', now, 'future')).toBe('2024-11-03T08:30:00.000Z');
     expect(read('2024-11-03 02:30 Vancouver', now)).toBe('2024-11-03T10:30:00.000Z');
+  });
+
+  it('refuses the doubled hour unless an abbreviation or an offset says which, offering both', () => {
+    const now = Date.UTC(2024, 10, 20);
+    for (const direction of ['past', 'future'] as const) {
+      const r = refusal('2024-11-03 01:30 Vancouver', now, direction);
+      expect(r.code).toBe('bad_time');
+      expect(r.message).toContain('01:30 on 3 November 2024 happens twice in Vancouver');
+      expect(r.message).toContain('`2024-11-03 01:30 PDT` (08:30 UTC) or `2024-11-03 01:30 PST` (09:30 UTC)');
+    }
+    expect(read('2024-11-03 01:30 PDT', now)).toBe('2024-11-03T08:30:00.000Z');
+    expect(read('2024-11-03 01:30 PST', now)).toBe('2024-11-03T09:30:00.000Z');
+    expect(read('2024-11-03 01:30 pst', now)).toBe('2024-11-03T09:30:00.000Z');
+    expect(read('2024-11-03T01:30-07:00', now)).toBe('2024-11-03T08:30:00.000Z');
+    expect(read('2024-11-03 01:30 -08:00', now)).toBe('2024-11-03T09:30:00.000Z');
+    // A zone that is not configured has no abbreviations Herald reads: the refusal offers offsets.
+    expect(refusal('2024-11-03 01:30 America/Los_Angeles', now).message).toContain(
+      '`2024-11-03T01:30-07:00` (08:30 UTC) or `2024-11-03T01:30-08:00` (09:30 UTC)',
+    );
   });
 
   it('reads relative words across the change by the calendar, not by 24-hour steps', () => {
@@ -220,5 +237,91 @@ describe('formatUtc', () => {
   it('shows how an instant was read, in UTC, with seconds when there are any', () => {
     expect(formatUtc(Date.UTC(2012, 6, 27, 22, 13))).toBe('27 July 2012 22:13 UTC');
     expect(formatUtc(SHUT_DOWN)).toBe('27 July 2012 21:39:27 UTC');
+  });
+});
+
+describe('parseTime: zone abbreviations', () => {
+  const JULY = Date.UTC(2019, 6, 30);
+  it('reads the configured zones’ own abbreviations, in the season they are used', () => {
+    expect(read('2019-07-28 15:13 PDT', JULY)).toBe('2019-07-28T22:13:00.000Z');
+    expect(read('2019-01-28 15:13 PST', JULY)).toBe('2019-01-28T23:13:00.000Z');
+    expect(read('2019-07-28 15:13 CAT', JULY)).toBe('2019-07-28T13:13:00.000Z');
+    expect(read('2019-07-28 00:13 cat', JULY)).toBe('2019-07-27T22:13:00.000Z');
+    expect(read('2019-07-28 15:13 GMT', JULY)).toBe('2019-07-28T15:13:00.000Z');
+  });
+
+  it('refuses a PST whose day is in summer (and a PDT in winter), naming what the zone is on then', () => {
+    const summer = refusal('2019-07-28 15:13 PST', JULY);
+    expect(summer.message).toContain('PST is not Vancouver’s time at 15:13 on 28 July 2019: it is PDT then');
+    expect(summer.message).toContain('`15:13 PDT` or `15:13 Vancouver`');
+    expect(refusal('2019-01-28 15:13 PDT', JULY).message).toContain('it is PST then');
+  });
+
+  it.each([
+    ['BST', 'British Summer Time and Bangladesh'],
+    ['IST', ''],
+    ['CEST', ''],
+    ['SAST', ''],
+    ['EST', ''],
+    ['bst', ''],
+  ])('refuses %s, which no configured zone uses, with the forms that work', (abbreviation, extra) => {
+    const r = refusal(`2019-07-28 15:13 ${abbreviation}`, JULY);
+    expect(r.code).toBe('bad_time');
+    expect(r.message).toContain(`"${abbreviation}" is not an abbreviation I read`);
+    expect(r.message).toContain('I read UTC, GMT, Z, PST/PDT (Vancouver), CAT (Lusaka)');
+    expect(r.message).toContain('`15:13 +01:00`');
+    expect(r.message).toContain('`15:13 Europe/London`');
+    expect(r.message).toContain(extra);
+  });
+
+  it('refuses an abbreviation two configured zones share, naming them', () => {
+    const zones = [...testSettings.zones, { zone: 'America/Los_Angeles', label: 'Los Angeles' }];
+    const r = parseTime('2019-07-28 15:13 PDT', { now: JULY, zones, direction: 'past' });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.message).toContain('PDT is the time of more than one of our zones (Vancouver, Los Angeles)');
+  });
+
+  it('reads offsets after a time, and IANA names only in their Area/Location form', () => {
+    expect(read('2019-07-28 15:13 +01:00', JULY)).toBe('2019-07-28T14:13:00.000Z');
+    expect(read('2019-07-28 15:13 UTC+2', JULY)).toBe('2019-07-28T13:13:00.000Z');
+    expect(read('2019-07-28 15:13 GMT-7', JULY)).toBe('2019-07-28T22:13:00.000Z');
+    expect(read('2019-07-28 15:13 Europe/London', JULY)).toBe('2019-07-28T14:13:00.000Z');
+    expect(refusal('2019-07-28 15:13 UTC+15', JULY).message).toContain('is not an offset from UTC');
+    expect(refusal('2019-07-28 15:13 Japan', JULY).message).toContain('is not a time zone I know');
+  });
+});
+
+describe('readTime: a bare time moved to another day', () => {
+  // 08:07 in Vancouver on 3 December 2026 (PST).
+  const MORNING = Date.UTC(2026, 11, 3, 16, 7);
+  it('says a bare time still to come today was read as yesterday (looking back)', () => {
+    const r = readTime('08:30 Vancouver', { now: MORNING, zones: testSettings.zones, direction: 'past' });
+    expect(r.ok && r.value).toEqual({
+      at: Date.UTC(2026, 11, 2, 16, 30),
+      dayShift: 'yesterday',
+      zoneLabel: 'Vancouver',
+    });
+  });
+
+  it('says a bare time already past today was read as tomorrow (looking ahead)', () => {
+    const r = readTime('08:00 Vancouver', { now: MORNING, zones: testSettings.zones, direction: 'future' });
+    expect(r.ok && r.value).toEqual({
+      at: Date.UTC(2026, 11, 4, 16, 0),
+      dayShift: 'tomorrow',
+      zoneLabel: 'Vancouver',
+    });
+  });
+
+  it('says nothing for today, nor for a time with a day word or a date', () => {
+    const ctx = { now: MORNING, zones: testSettings.zones, direction: 'past' as const };
+    expect(readTime('08:00 Vancouver', ctx)).toEqual({
+      ok: true,
+      value: { at: Date.UTC(2026, 11, 3, 16, 0), zoneLabel: 'Vancouver' },
+    });
+    for (const input of ['yesterday 08:30 Vancouver', '2026-12-02 08:30 Vancouver']) {
+      const r = readTime(input, ctx);
+      expect(r.ok && r.value.dayShift).toBeUndefined();
+    }
   });
 });

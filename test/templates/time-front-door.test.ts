@@ -77,3 +77,44 @@ describe('case 3: times written in a message are converted on their own day', ()
     expect(page).toContain(converted);
   });
 });
+
+describe('case 4: zone abbreviations are read only for the configured zones', () => {
+  it('--at "2019-07-28 15:13 BST" is refused with the forms that work; nothing is written', async () => {
+    const app = herald('2026-12-03T18:00:00Z');
+    for (const abbreviation of ['BST', 'IST', 'CEST', 'SAST']) {
+      const { outcome, reply } = say(
+        app,
+        `nc018 smtp down "SMTP is down." --at "2019-07-28 15:13 ${abbreviation}"`,
+      );
+      expect(outcome.kind, reply).toBe('refused');
+      expect(reply).toContain(`"${abbreviation}" is not an abbreviation I read`);
+      expect(reply).toContain('I read UTC, GMT, Z, PST/PDT (Vancouver), CAT (Lusaka)');
+    }
+    const summer = say(app, 'nc018 smtp down "SMTP is down." --at "2019-07-28 15:13 PST"');
+    expect(summer.outcome.kind).toBe('refused');
+    expect(summer.reply).toContain('PST is not Vancouver’s time at 15:13 on 28 July 2019: it is PDT then');
+    // Nothing was written: the next incident recorded is still #1.
+    const ok = say(app, 'nc018 smtp down "SMTP is down." --at "2019-07-28 15:13 PDT"');
+    expect(ok.outcome.kind, ok.reply).toBe('recorded');
+    expect(ok.reply).toContain('Recorded post 1.1 in incident #1');
+    expect(ok.reply).toContain(
+      'Event time: 28 July 2019 22:13 UTC (15:13 PDT Vancouver · 00:13 CAT Lusaka, 29 July)',
+    );
+    const { page } = await published(app);
+    expect(page).toContain('28 July 2019 22:13 UTC (15:13 PDT Vancouver · 00:13 CAT Lusaka, 29 July)');
+  });
+
+  it('the autumn hour is refused offering both readings; PST or PDT chooses one', () => {
+    const app = herald('2026-12-03T18:00:00Z');
+    const twice = say(app, 'nc018 smtp down "SMTP is down." --at "2026-11-01 01:30 Vancouver"');
+    expect(twice.outcome.kind).toBe('refused');
+    expect(twice.reply).toContain('01:30 on 1 November 2026 happens twice in Vancouver');
+    expect(twice.reply).toContain('`2026-11-01 01:30 PDT` (08:30 UTC) or `2026-11-01 01:30 PST` (09:30 UTC)');
+    const second = say(app, 'nc018 smtp down "SMTP is down." --at "2026-11-01 01:30 PST"');
+    expect(second.outcome.kind, second.reply).toBe('recorded');
+    expect(second.reply).toContain(
+      'Event time: 1 November 2026 09:30 UTC (01:30 PST Vancouver · 11:30 CAT Lusaka)',
+    );
+    expect(second.reply).toContain('Recorded post 1.1');
+  });
+});
