@@ -1,12 +1,15 @@
 // The one typed Command every chat surface is turned into. Parsing produces it; decide consumes it.
 
 import type { TemplateUse } from './message-templates.js';
+import type { DayShift } from './parse-time.js';
 import type { ComponentState } from './types.js';
 
 /** An instant as read from the user's words, kept with the words so replies can echo how they were read. */
 export interface ReadTime {
   at: number;
   input: string;
+  /** A bare time read as yesterday (or tomorrow) in its zone: the echo says so. */
+  shifted?: DayShift;
 }
 
 /** `42`, `#42`, or an unambiguous component (`nc018 smtp`). Resolved against the store. */

@@ -28,7 +28,7 @@ import {
   placeholdersOf,
   templateTime,
 } from './message-templates.js';
-import { formatUtc, parseTime } from './parse-time.js';
+import { formatUtc, readTime as readTyped } from './parse-time.js';
 import { accept, type Refusal, type Result, refuse, shorten } from './refusal.js';
 import { type Token, tokenize } from './tokenize.js';
 import type { ComponentState } from './types.js';
@@ -321,8 +321,16 @@ function readTime(
   ctx: ParseContext,
   now: number,
 ): Result<ReadTime> {
-  const r = parseTime(raw.text, { now, zones: ctx.settings.zones, direction });
-  if (r.ok) return accept({ at: r.value, input: raw.text });
+  const r = readTyped(raw.text, { now, zones: ctx.settings.zones, direction });
+  // A bare time moved to yesterday or tomorrow is said in the echo; `--end` is read from the start, not now.
+  if (r.ok) {
+    const { at, dayShift, zoneLabel } = r.value;
+    return accept({
+      at,
+      input: raw.text,
+      ...(dayShift && now === ctx.now ? { shifted: { to: dayShift, zone: zoneLabel } } : {}),
+    });
+  }
   const hint =
     raw.quoted && raw.text.trim().split(/\s+/).length > 3
       ? ` (The quoted text right after ${raw.spelled} was taken as the time: put the message before ${raw.spelled}.)`

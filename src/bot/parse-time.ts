@@ -43,6 +43,25 @@ interface NamedZone {
   abbreviation?: string;
 }
 
+/** A bare time read on another day than today in its zone, for the reply's echo of it. */
+export interface DayShift {
+  to: 'yesterday' | 'tomorrow';
+  /** The zone whose today it is: `UTC`, `Vancouver`. */
+  zone: string;
+}
+
+/**
+ * `; read as yesterday, because that time today in Vancouver is still to come`: what a reply adds to its
+ * echo of a time (`read from "08:30 Vancouver"`) when the day was chosen for it. Empty otherwise.
+ */
+export function describeDayShift(time: { at: number; shifted?: DayShift }): string {
+  const s = time.shifted;
+  if (!s) return '';
+  return s.to === 'yesterday'
+    ? `; read as yesterday, because that time today in ${s.zone} is still to come`
+    : `; read as tomorrow, because that time today in ${s.zone} has passed`;
+}
+
 /** How a time was read, for the reply's echo of it. */
 export interface ParsedTime {
   at: number;

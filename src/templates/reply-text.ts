@@ -5,6 +5,7 @@ import { DRY_RUN } from '../adapters/outlets/dry-run.js';
 import type { DeliveryNotice } from '../app.js';
 import { type Catalog, type CoreSettings, serviceOf, systemOf } from '../bot/catalog.js';
 import type { Outcome } from '../bot/handle-command.js';
+import { describeDayShift } from '../bot/parse-time.js';
 import type { Component, Delivery, Incident } from '../bot/types.js';
 import { formatEventTime } from './time.js';
 
@@ -107,7 +108,7 @@ export function renderReplyText(
         `  Would go to: ${outcome.outlets.join(', ')}`,
         ...outcome.times.map(
           (t) =>
-            `  ${t.label}: ${formatEventTime(t.at, settings.zones, { date: true })} (read from "${t.input}")`,
+            `  ${t.label}: ${formatEventTime(t.at, settings.zones, { date: true })} (read from "${t.input}"${describeDayShift(t)})`,
         ),
         ...outcome.notes.map((n) => `  Note: ${n}`),
         `  Expires ${formatEventTime(outcome.expiresAt, settings.zones)}.`,
@@ -136,7 +137,7 @@ export function renderReplyText(
       lines.push(`  Recorded at: ${formatEventTime(outcome.at, settings.zones, { date: true })}`);
       for (const t of outcome.times) {
         lines.push(
-          `  ${t.label[0]?.toUpperCase()}${t.label.slice(1)}: ${formatEventTime(t.at, settings.zones, { date: true })}  (read from "${t.input}")`,
+          `  ${t.label[0]?.toUpperCase()}${t.label.slice(1)}: ${formatEventTime(t.at, settings.zones, { date: true })}  (read from "${t.input}"${describeDayShift(t)})`,
         );
       }
       if (incident.components.length && command.kind !== 'edit' && command.kind !== 'retract') {

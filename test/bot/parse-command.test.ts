@@ -355,7 +355,8 @@ describe('parseCommand: update and resolve', () => {
       kind: 'resolve',
       incident: { by: 'number', number: 42 },
       message: 'We’ve cleaned up the spam.',
-      at: { at: utc(2012, 7, 26, 22, 13), input: '22:13' },
+      // 22:13 typed at 21:39 is yesterday's, and the command says so for the reply's echo.
+      at: { at: utc(2012, 7, 26, 22, 13), input: '22:13', shifted: { to: 'yesterday', zone: 'UTC' } },
       tags: ['spam', 'smtp'],
     });
   });

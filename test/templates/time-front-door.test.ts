@@ -118,3 +118,23 @@ describe('case 4: zone abbreviations are read only for the configured zones', ()
     expect(second.reply).toContain('Recorded post 1.1');
   });
 });
+
+describe('consistency: a bare time read as yesterday, the answer says so', () => {
+  it('--at "08:30 Vancouver" typed at 08:07 Vancouver time', () => {
+    const app = herald('2026-12-03T16:07:00Z');
+    const { outcome, reply } = say(app, 'nc018 smtp down "SMTP is down." --at "08:30 Vancouver"');
+    expect(outcome.kind, reply).toBe('recorded');
+    expect(reply).toContain(
+      'Event time: 2 December 2026 16:30 UTC (08:30 PST Vancouver · 18:30 CAT Lusaka)  ' +
+        '(read from "08:30 Vancouver"; read as yesterday, because that time today in Vancouver is still to come)',
+    );
+  });
+
+  it('a bare time earlier today, or one with its day, is echoed without a word about the day', () => {
+    const app = herald('2026-12-03T16:07:00Z');
+    const today = say(app, 'nc018 smtp down "SMTP is down." --at "08:00 Vancouver"');
+    expect(today.reply).toContain('(read from "08:00 Vancouver")');
+    const dated = say(app, 'nc018 imap down "IMAP is down." --at "yesterday 08:30 Vancouver"');
+    expect(dated.reply).toContain('(read from "yesterday 08:30 Vancouver")');
+  });
+});

@@ -15,6 +15,7 @@ import {
 } from 'discord.js';
 import type { CoreSettings } from '../../bot/catalog.js';
 import type { Outcome } from '../../bot/handle-command.js';
+import { describeDayShift } from '../../bot/parse-time.js';
 import type { Delivery, DeliveryAction, Incident, Post } from '../../bot/types.js';
 import { type RenderedPost, renderPost } from '../../templates/post.js';
 import { componentName } from '../../templates/reply-text.js';
@@ -220,7 +221,7 @@ function timeLines(
 ): string[] {
   return times.map(
     (t) =>
-      `**${capitalized(t.label)}:** ${formatEventTime(t.at, ctx.settings.zones, { date: true })} (read from “${escapeText(t.input)}”)`,
+      `**${capitalized(t.label)}:** ${formatEventTime(t.at, ctx.settings.zones, { date: true })} (read from “${escapeText(t.input)}”${escapeText(describeDayShift(t))})`,
   );
 }
 

@@ -5,6 +5,7 @@
 import type { types } from '@slack/bolt';
 import type { CoreSettings } from '../../bot/catalog.js';
 import type { Outcome } from '../../bot/handle-command.js';
+import { describeDayShift } from '../../bot/parse-time.js';
 import type { Delivery, DeliveryAction } from '../../bot/types.js';
 import type { SiteConfig } from '../../config.js';
 import { type RenderedPost, renderPost } from '../../templates/post.js';
@@ -136,7 +137,8 @@ export function renderRecorded(
     `*Title:* ${mrkdwn(post?.title ?? incident.title)}`,
     `*Recorded at:* ${when(outcome.at, ctx)}`,
     ...outcome.times.map(
-      (t) => `*${capitalized(t.label)}:* ${when(t.at, ctx)} (read from “${mrkdwn(t.input)}”)`,
+      (t) =>
+        `*${capitalized(t.label)}:* ${when(t.at, ctx)} (read from “${mrkdwn(t.input)}”${mrkdwn(describeDayShift(t))})`,
     ),
   ];
   if (incident.components.length && command.kind !== 'edit' && command.kind !== 'retract') {
@@ -303,7 +305,8 @@ export function renderPreview(
   }
   const facts = [
     ...outcome.times.map(
-      (t) => `*${capitalized(t.label)}:* ${when(t.at, ctx)} (read from “${mrkdwn(t.input)}”)`,
+      (t) =>
+        `*${capitalized(t.label)}:* ${when(t.at, ctx)} (read from “${mrkdwn(t.input)}”${mrkdwn(describeDayShift(t))})`,
     ),
     ...outcome.notes.map((n) => `*Note:* ${mrkdwn(n)}`),
   ];
