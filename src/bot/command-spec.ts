@@ -329,7 +329,7 @@ export const TIME_FORMS: readonly { form: string; example: string }[] = [
   { form: 'a weekday and a time (`fri` works too)', example: 'Friday 19:00' },
   { form: 'the moment the command is sent', example: 'now' },
   {
-    form: 'any of these followed by a zone: UTC, GMT, Z, a client city or an IANA name',
+    form: 'any of these followed by a zone: UTC, GMT, Z, a client city, its own abbreviation (`15:13 PDT`), an offset (`15:13 +01:00`) or an IANA name (`15:13 Europe/London`)',
     example: '15:13 Vancouver',
   },
 ];
@@ -337,6 +337,10 @@ export const TIME_FORMS: readonly { form: string; example: string }[] = [
 export const TIME_NOTES: readonly string[] = [
   'A time of day or weekday alone means the last one for `--at` and the next one for `--start`, `--end` and `--next`.',
   'Zones are UTC unless one follows the time. Daylight saving time is applied for the date given.',
+  'Abbreviations are read only as the client zones’ own standard or daylight time, in the season it is used (`PST` in winter, `PDT` in summer); others (`BST`, `IST`, `CEST`) are refused, because the same letters name different zones: write an offset or an IANA name.',
+  'A time that happens twice (the hour when clocks go back) is refused unless an abbreviation or an offset says which: `2026-11-01 01:30 PST`.',
+  'When a time of day alone is read as yesterday (or tomorrow), the reply says so.',
+  'In a message, every `HH:MM UTC` is followed by the client zones’ times, taken on the date the message gives it (`on 15 July 2027 at 20:00 UTC`), else nearest the post’s event (`--at`, a maintenance’s start), else on the day of the post.',
   'Put a time of more than one word in quotes, or let it run to the next option: `--at yesterday 21:39 --tag spam`.',
 ];
 

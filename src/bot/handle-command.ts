@@ -181,7 +181,7 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
     const cmd = parsed.value;
     switch (cmd.kind) {
       case 'help':
-        return { outcome: { kind: 'help', text: helpText(cmd.topic, settings.templates) } };
+        return { outcome: { kind: 'help', text: helpText(cmd.topic, settings.templates, settings.zones) } };
       case 'list':
         return {
           outcome: {

@@ -1,7 +1,7 @@
 // Help, rendered from the command spec alone, so it cannot drift from what the parser accepts. Plain text with
 // backticks for code; the chat adapters turn that into their own markup.
 
-import { suggest } from './catalog.js';
+import { suggest, type ZoneDef } from './catalog.js';
 import {
   OPTIONS,
   type OptionName,
@@ -21,6 +21,7 @@ import {
   type MessageTemplate,
   placeholdersOf,
 } from './message-templates.js';
+import { describeAbbreviations } from './parse-time.js';
 import { shorten } from './refusal.js';
 import type { ComponentState } from './types.js';
 
@@ -64,10 +65,12 @@ function overview(): string {
   return lines.join('\n');
 }
 
-function timesHelp(): string {
-  const lines = ['Times (for `--at`, `--start` and `--end`):'];
+function timesHelp(zones: readonly ZoneDef[]): string {
+  const lines = ['Times (for `--at`, `--start`, `--end` and `--next`):'];
   for (const f of TIME_FORMS) lines.push(`  \`${f.example}\`: ${f.form}`);
   lines.push('', ...TIME_NOTES);
+  const abbreviations = describeAbbreviations(zones);
+  lines.push(`Abbreviations read here: UTC, GMT, Z${abbreviations ? `, ${abbreviations}` : ''}.`);
   return lines.join('\n');
 }
 
@@ -121,13 +124,17 @@ function templatesHelp(templates: readonly MessageTemplate[]): string {
 }
 
 /** Help on a topic; `templates` lists the configured ones. */
-export function helpText(topic: string | null, templates: readonly MessageTemplate[] = []): string {
+export function helpText(
+  topic: string | null,
+  templates: readonly MessageTemplate[] = [],
+  zones: readonly ZoneDef[] = [],
+): string {
   if (topic === null || topic.trim() === '') return overview();
   const t = topic.trim().toLowerCase();
   const subcommand = SUBCOMMAND_ORDER.find((id) => id === t);
   if (subcommand) return subcommandHelp(subcommand);
   if (t === 'templates' || t === 'template') return templatesHelp(templates);
-  if (t === 'times' || t === 'time') return timesHelp();
+  if (t === 'times' || t === 'time') return timesHelp(zones);
   if (t === 'states' || t === 'state') return statesHelp();
   if (t === 'options') return optionsHelp();
   const name = optionWord(t)?.name ?? t;

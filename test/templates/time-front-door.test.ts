@@ -138,3 +138,14 @@ describe('consistency: a bare time read as yesterday, the answer says so', () =>
     expect(dated.reply).toContain('(read from "yesterday 08:30 Vancouver")');
   });
 });
+
+describe('help times describes abbreviations and times in text', () => {
+  it('lists the abbreviations the shipped zones are read by, and how text times are placed', () => {
+    const app = herald('2026-12-03T18:00:00Z');
+    const { reply } = say(app, 'help times');
+    expect(reply).toContain('Abbreviations read here: UTC, GMT, Z, PST/PDT (Vancouver), CAT (Lusaka).');
+    expect(reply).toContain('others (`BST`, `IST`, `CEST`) are refused');
+    expect(reply).toContain('refused unless an abbreviation or an offset says which');
+    expect(reply).toContain('taken on the date the message gives it (`on 15 July 2027 at 20:00 UTC`)');
+  });
+});
