@@ -301,7 +301,7 @@ const HALF_DAY_MS = DAY_MS / 2;
  * `at 22:13 UTC.` → `at 22:13 UTC (15:13 PDT Vancouver · 00:13 CAT Lusaka, 28 July).`
  *
  * Daylight saving depends on the day, so each time is placed on one: the date the text gives it (one
- * written with it or before it: `15 July 2027 at 20:00 UTC`, `on Friday, 3 May … 19:00 UTC`), else the
+ * written with it or before it in its paragraph: `15 July 2027 at 20:00 UTC`, `on Friday, 3 May … 19:00 UTC`), else the
  * occurrence nearest the event (so `back by 00:30 UTC` after an event at 23:50 UTC is the next day's),
  * else the UTC day the text was written. A bare number for `reference` is the time it was written.
  * A time already followed by a conversion is left as it is, so annotating twice changes nothing.
@@ -324,7 +324,7 @@ export function annotateTimes(
       if (existing !== undefined) return match;
       dates ??= readDates(text, ref.written);
       const clockMs = Number(hh) * 3_600_000 + Number(mm) * 60_000;
-      const at = placeTime(clockMs, dateFor(dates, offset), ref);
+      const at = placeTime(clockMs, dateFor(text, dates, offset), ref);
       return `${match} (${formatZoneLine(at, zones)})`;
     },
   );
@@ -365,14 +365,19 @@ function readDates(text: string, written: number): readonly TextDate[] {
 const DATE_HINT =
   /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|today|tomorrow|yesterday|tonight)|\d[-/.]\d/i;
 
-/** The date written with the time at `offset` (around it), else the last one written before it. */
-function dateFor(dates: readonly TextDate[], offset: number): TextDate | undefined {
+const PARAGRAPH_BREAK = /\n\s*\n/;
+
+/**
+ * The date written with the time at `offset` (around it), else the last one written before it in the same
+ * paragraph: a new paragraph is a new subject, and its times fall back to the event or the post's day.
+ */
+function dateFor(text: string, dates: readonly TextDate[], offset: number): TextDate | undefined {
   let before: TextDate | undefined;
   for (const d of dates) {
     if (d.start <= offset && offset < d.end) return d;
     if (d.end <= offset) before = d;
   }
-  return before;
+  return before && !PARAGRAPH_BREAK.test(text.slice(before.end, offset)) ? before : undefined;
 }
 
 function placeTime(clockMs: number, date: TextDate | undefined, ref: TextTimeReference): number {

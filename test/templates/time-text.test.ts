@@ -49,6 +49,14 @@ describe('a date written in the text', () => {
     );
   });
 
+  it('keeps a date to its paragraph: the next one falls back to the event', () => {
+    const text = 'The migration of 15 July 2027 is done.\n\nBack by 00:30 UTC.';
+    const event = at('2027-01-10T23:50:00Z');
+    expect(annotateTimes(text, { written: event, event }, zones)).toBe(
+      'The migration of 15 July 2027 is done.\n\nBack by 00:30 UTC (16:30 PST Vancouver, 10 January · 02:30 CAT Lusaka).',
+    );
+  });
+
   it('counts tomorrow from the writing, and the date wins over the event', () => {
     // Written 2027-03-13 18:00 UTC; Vancouver springs forward early on the 14th.
     const written = at('2027-03-13T18:00:00Z');
