@@ -66,7 +66,9 @@ describe('social outlets from the environment', () => {
       app.config.core,
       app.herald.dryOutlets,
     );
-    expect(reply).toContain('Goes to: site, twitter, mastodon, bluesky (dry run: no credentials)');
+    expect(reply).toContain(
+      'Goes to: site, twitter, mastodon, bluesky (dry run, no credentials: will be logged, not sent)',
+    );
     await app.herald.publisher.runOnce();
     expect(twitter.tweets.map((t) => t.text)).toEqual([
       'SMTP on NC018 shut down\n\nspam cleanup\n\nhttp://127.0.0.1:8080/incidents/1.html#post-1',

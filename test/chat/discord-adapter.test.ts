@@ -352,7 +352,7 @@ describe('Discord over signed HTTP interactions', () => {
       const { body } = await preview(w);
       expect(body.components?.[0]?.components.map((c) => c.label)).toEqual(['Publish', 'Edit', 'Cancel']);
       expect(body.content).toContain(
-        '**Would go to:** site, twitter (dry run), mastodon (dry run), bluesky (dry run)',
+        '**Would go to:** site, twitter (dry run, no credentials: will be logged, not sent), mastodon (dry run, no credentials: will be logged, not sent), bluesky (dry run, no credentials: will be logged, not sent)',
       );
       expect(body.content).toContain('**Event time:** 27 July 2012 21:39 UTC');
       expect(body.embeds?.map((e) => e.title)).toEqual([

@@ -10,9 +10,9 @@ import { createDiscordAdapter, DISCORD_INTERACTIONS_PATH } from '../../src/adapt
 import { RUN_SUBCOMMAND } from '../../src/adapters/chat/discord-commands.js';
 import { createShellAdapter } from '../../src/adapters/chat/shell.js';
 import { createSlackAdapter } from '../../src/adapters/chat/slack.js';
-import { ACTIONS } from '../../src/adapters/chat/slack-blocks.js';
 import { createHttpApp, listen } from '../../src/server.js';
 import { renderDeliveryNotice, renderReplyText } from '../../src/templates/reply-text.js';
+import { ACTIONS } from '../../src/templates/slack/blocks.js';
 import {
   buttonInteraction,
   commandInteraction,
