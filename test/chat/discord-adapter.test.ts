@@ -248,7 +248,7 @@ describe('Discord over signed HTTP interactions', () => {
     const body = await answerOf(
       w.fake,
       String(interaction.token),
-      /• \*\*twitter\*\*: not sent yet \(X API unreachable: [^\n]*\); next try 21:\d\d UTC \(14:\d\d PDT Vancouver/,
+      /• \*\*twitter\*\*: not sent yet after 1 attempt\(s\): X API unreachable: [^\n]*; next try 27 July 2012 21:\d\d UTC \(14:\d\d PDT Vancouver/,
     );
     expect(body.content).toContain('**Title:** SMTP \\*\\*down\\*\\* @everyone');
     expect(body.allowed_mentions).toEqual({ parse: [] });

@@ -107,7 +107,7 @@ describe('a private answer kept up to date', () => {
       await settle();
     }
     expect(w.sent).toHaveLength(RESPONSE_URL_USES);
-    expect(JSON.stringify(w.sent[2])).toContain('waiting after 1 attempt(s): HTTP 503');
+    expect(JSON.stringify(w.sent[2])).toContain('not sent yet after 1 attempt(s): HTTP 503');
     await new Promise((done) => setTimeout(done, 10));
     expect(w.sent.length).toBeLessThanOrEqual(RESPONSE_URL_USES);
     expect(w.sent[0]?.replace_original).toBe(false);

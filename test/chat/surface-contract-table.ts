@@ -32,7 +32,7 @@ const TWITTER_SENT: Record<SurfaceName, RegExp | null> = {
 const TWITTER_FAILED: Record<SurfaceName, RegExp> = {
   shell: /post 1\.1 to twitter FAILED: /,
   slack: /\*Twitter\/X\*: :x: \*failed\* after 1 attempt\(s\): /,
-  discord: /\*\*twitter\*\*: \*\*FAILED\*\*: /,
+  discord: /\*\*twitter\*\*: \*\*FAILED\*\* after 1 attempt\(s\): /,
 };
 
 /** The answer once it says every delivery is settled (the shell's answer is final when printed). */

@@ -20,10 +20,13 @@ import {
   componentName,
   DRY_WORDS,
   dated,
+  type Escape,
+  failedWords,
   incidentFacts,
   progressOf,
   recordedHead,
   retryCommand,
+  retryingWords,
   STATE_WORDS,
   showsComponents,
   timeEchoes,
@@ -116,6 +119,8 @@ export function editModal(previewId: string, text: string): APIModalInteractionR
 
 // -------------------------------------------------------------------------------------- deliveries
 
+const MARKDOWN: Escape = { words: escapeText, time: (t) => t };
+
 /** One delivery as the private answer shows it (kept up to date with the model's applyNotice). */
 function deliveryLine(d: Delivery, post: Post | null, ctx: DiscordRenderContext): string {
   const head = `• **${d.outlet}**${actionNote(d.action)}: `;
@@ -130,11 +135,9 @@ function deliveryLine(d: Delivery, post: Post | null, ctx: DiscordRenderContext)
     case 'sent':
       return `${head}sent${d.remoteUrl ? ` <${d.remoteUrl}>` : ''}`;
     case 'retrying':
-      return `${head}not sent yet (${escapeText(d.lastError ?? 'unknown error')})${
-        d.nextAttemptAt === null ? '' : `; next try ${formatEventTime(d.nextAttemptAt, ctx.settings.zones)}`
-      }`;
+      return `${head}${retryingWords(d, ctx.settings, MARKDOWN)}`;
     case 'failed':
-      return `${head}**FAILED**: ${escapeText(d.lastError ?? 'unknown error')}. Fix the cause, then ${retryCommand('/status ', ref)}.`;
+      return `${head}**FAILED**${failedWords(d, retryCommand('/status ', ref), MARKDOWN)}`;
   }
 }
 

@@ -169,3 +169,21 @@ export function applyNotice(
 /** The surfaces' retry command for a post: `retry 1.2` in the shell, `/status retry 1.2` in chat. */
 export const retryCommand = (prefix: '' | '/status ', ref: string | null): string =>
   `\`${prefix}retry ${ref ?? 'all'}\``;
+
+/** How each surface escapes people's words (an error may quote them) and writes a time. */
+export interface Escape {
+  words(text: string): string;
+  time(text: string): string;
+}
+
+/** A delivery an attempt failed for, with another due: `not sent yet after 1 attempt(s): …; next try …`. */
+export function retryingWords(d: Delivery, settings: CoreSettings, esc: Escape): string {
+  const why = d.lastError ? `: ${esc.words(d.lastError)}` : '';
+  const next = d.nextAttemptAt === null ? '' : `; next try ${esc.time(dated(d.nextAttemptAt, settings))}`;
+  return `not sent yet after ${d.attempts} attempt(s)${why}${next}`;
+}
+
+/** What follows `failed`: ` after 3 attempt(s): …. Fix the cause, then `retry 1.2`.` */
+export function failedWords(d: Delivery, retry: string, esc: Escape): string {
+  return ` after ${d.attempts} attempt(s): ${esc.words(d.lastError ?? 'unknown error')}. Fix the cause, then ${retry}.`;
+}

@@ -13,10 +13,13 @@ import {
   componentName,
   DRY_WORDS,
   dated,
+  type Escape,
+  failedWords,
   incidentFacts,
   progressOf,
   recordedHead,
   retryCommand,
+  retryingWords,
   STATE_WORDS,
   showsComponents,
   timeEchoes,
@@ -94,6 +97,8 @@ const timeLines = (times: Parameters<typeof timeEchoes>[0], ctx: BlockContext): 
     (t) => `*${t.label}:* ${mrkdwn(t.when)} (read from “${mrkdwn(t.input)}”)`,
   );
 
+const MRKDWN: Escape = { words: mrkdwn, time: mrkdwn };
+
 /** What became of one delivery, for staff: where, what, and what to do when it failed. */
 function deliveryLine(d: Delivery, ref: string, ctx: BlockContext): string {
   const name = `*${outletName(d.outlet)}*${actionNote(d.action)}`;
@@ -107,12 +112,9 @@ function deliveryLine(d: Delivery, ref: string, ctx: BlockContext): string {
       return `• ${name}: :white_check_mark: sent${at}${d.remoteUrl ? ` · ${link(d.remoteUrl, 'open')}` : ''}`;
     }
     case 'failed':
-      return `• ${name}: :x: *failed* after ${d.attempts} attempt(s): ${mrkdwn(d.lastError ?? 'unknown error')}. Fix the cause, then ${retryCommand('/status ', ref)}`;
-    case 'retrying': {
-      const next = d.nextAttemptAt === null ? '' : `; next try ${when(d.nextAttemptAt, ctx)}`;
-      const why = d.lastError ? `: ${mrkdwn(d.lastError)}` : '';
-      return `• ${name}: :hourglass: waiting after ${d.attempts} attempt(s)${why}${next}`;
-    }
+      return `• ${name}: :x: *failed*${failedWords(d, retryCommand('/status ', ref), MRKDWN)}`;
+    case 'retrying':
+      return `• ${name}: :hourglass: ${retryingWords(d, ctx.settings, MRKDWN)}`;
     case 'pending':
       return `• ${name}: pending`;
   }

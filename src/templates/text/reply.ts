@@ -10,10 +10,13 @@ import {
   type DeliveryNotice,
   DRY_WORDS,
   dated,
+  type Escape,
+  failedWords,
   incidentFacts,
   progressOf,
   recordedHead,
   retryCommand,
+  retryingWords,
   STATE_WORDS,
   showsComponents,
   timeEchoes,
@@ -37,27 +40,24 @@ export function renderDeliveryNotice(notice: DeliveryNotice, settings: CoreSetti
   return null;
 }
 
+const PLAIN: Escape = { words: (t) => t, time: (t) => t };
+
 /** One delivery, as staff need it: where, what, and what became of it. */
-function deliveryLine(d: Delivery, settings: CoreSettings, dry: ReadonlySet<string>): string {
+function deliveryLine(d: Delivery, ref: string, settings: CoreSettings, dry: ReadonlySet<string>): string {
   const name = `${d.outlet}${actionNote(d.action)}`;
-  const error = d.lastError ?? 'unknown error';
   switch (progressOf(d, dry)) {
     case 'dry-sent':
       return `${name}: sent ${formatEventTime(d.sentAt ?? 0, [], {})}, ${DRY_WORDS.sent}`;
     case 'sent':
       return `${name}: sent ${formatEventTime(d.sentAt ?? 0, [], {})}, ${d.remoteUrl ?? d.remoteId ?? 'done'}`;
     case 'failed':
-      return `${name}: FAILED after ${d.attempts} attempt(s): ${error} (retry with ${retryCommand('', '<post>')})`;
+      return `${name}: FAILED${failedWords(d, retryCommand('', ref), PLAIN)}`;
+    case 'retrying':
+      return `${name}: ${retryingWords(d, settings, PLAIN)}`;
     case 'dry-pending':
       return `${name}: ${DRY_WORDS.pending}`;
     case 'pending':
-    case 'retrying': {
-      const next = d.nextAttemptAt === null ? '' : `, next try ${dated(d.nextAttemptAt, settings)}`;
-      const tried = d.attempts
-        ? ` after ${d.attempts} attempt(s)${d.lastError ? `: ${d.lastError}` : ''}`
-        : '';
-      return `${name}: pending${tried}${next}`;
-    }
+      return `${name}: pending`;
   }
 }
 
@@ -131,7 +131,8 @@ export function renderReplyText(
       const { incident, post } = outcome;
       const lines = [`Post ${incident.id}.${post.number} "${post.title}":`];
       if (!outcome.deliveries.length) lines.push('  no deliveries');
-      for (const d of outcome.deliveries) lines.push(`  ${deliveryLine(d, settings, dryOutlets)}`);
+      for (const d of outcome.deliveries)
+        lines.push(`  ${deliveryLine(d, `${incident.id}.${post.number}`, settings, dryOutlets)}`);
       return lines.join('\n');
     }
     case 'preview': {
