@@ -42,6 +42,7 @@ const SETTLED: Record<SurfaceName, (text: string) => boolean> = {
   discord: (t) => t.includes('**Goes to:**') && !/: (pending|not sent yet)/.test(t),
 };
 
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 const RECORDED = /Recorded post 1\.1\b/;
 const SMTP_DOWN = 'nc018 smtp down "Spam cleanup under way." --at 21:13';
 
@@ -212,6 +213,31 @@ export const SCENARIOS: readonly Scenario[] = [
       expect(s.herald.herald.store.activeIncidents()).toEqual([]);
       expect(s.herald.herald.store.deliveries()).toEqual([]);
       return [refused];
+    },
+  },
+  {
+    name: 'bidirectional controls a person typed reach neither the chat platform nor the networks',
+    surfaces: CHAT,
+    why: "the shell prints to the operator's own terminal, as typed",
+    preview: false,
+    async run(s) {
+      const typed = 'invoice \u202egpj.exe\u202c and \u2067RTL\u2069 text';
+      const sent = await s.say(`nc018 smtp down --title "Mail for \u202egpj.exe" "${typed}"`);
+      const last = await s.answer(
+        sent,
+        (t) => SETTLED[s.name](t) && (TWITTER_SENT[s.name]?.test(t) ?? true),
+        'the answer with every delivery sent',
+      );
+      // Stored as typed (the site isolates it in <bdi>); shown everywhere else in the order it was typed.
+      expect(posts(s)[0]?.text).toBe(typed);
+      expect(last).toContain('Mail for gpj.exe');
+      expect(s.received(sent)).not.toMatch(BIDI_CONTROL);
+      expect(s.received(sent)).toContain('Mail for gpj.exe');
+      const tweet = s.twitter.tweets[0]?.text ?? '';
+      expect(tweet).toContain('Mail for gpj.exe');
+      expect(tweet).toContain('invoice gpj.exe and RTL text');
+      expect(tweet).not.toMatch(BIDI_CONTROL);
+      return [last];
     },
   },
   // A command finished after a restart (issue 14 §1): acknowledged, Herald stopped before it ran, and

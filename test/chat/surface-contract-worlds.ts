@@ -57,6 +57,8 @@ export interface Surface {
   repeat(sent: Sent): Promise<void>;
   /** Every private answer to the request so far, each as the person sees it (plain text). */
   answers(sent: Sent): string[];
+  /** Everything the platform received in answer to the request, as sent (JSON for the chat platforms). */
+  received(sent: Sent): string;
   /** Waits for an answer to the request that `matches`; returns it. */
   answer(sent: Sent, matches: (text: string) => boolean, what: string): Promise<string>;
   /** Presses a button of the preview that answered `sent` (chat surfaces only). */
@@ -173,6 +175,7 @@ async function startShell(): Promise<Surface> {
       throw new Error('the shell has no platform request to deliver twice');
     },
     answers: answersOf,
+    received: (sent) => answersOf(sent).join('\n'),
     answer(sent, matches, what) {
       return waitFor(what, () => answersOf(sent).find(matches));
     },
@@ -276,6 +279,7 @@ async function startSlack(preview: boolean): Promise<Surface> {
       if (again.status !== 200) throw new Error(`Slack retry answered ${again.status}`);
     },
     answers: answersOf,
+    received: (sent) => JSON.stringify(responses(sent).map((r) => r.body)),
     answer(sent, matches, what) {
       return waitFor(what, () => answersOf(sent).find(matches));
     },
@@ -370,15 +374,15 @@ async function startDiscord(preview: boolean): Promise<Surface> {
   }
   const tokenOf = (sent: Sent) => String(interactions.get(sent.id)?.token ?? '');
   /** The first answer (the callback), its edits and the follow-ups, by the interaction's token. */
-  const answersOf = (sent: Sent): string[] => {
+  const bodiesOf = (sent: Sent): DiscordBody[] => {
     const token = tokenOf(sent);
-    const bodies = [
+    return [
       ...fake.callbacks.filter((c) => c.token === token).map((c) => (c.body.data ?? {}) as DiscordBody),
       ...fake.edits.filter((e) => e.token === token).map((e) => e.body as DiscordBody),
       ...fake.followUps.filter((f) => f.token === token).map((f) => f.body as DiscordBody),
     ];
-    return bodies.map(discordText).filter(Boolean);
   };
+  const answersOf = (sent: Sent): string[] => bodiesOf(sent).map(discordText).filter(Boolean);
 
   return {
     name: 'discord',
@@ -391,6 +395,7 @@ async function startDiscord(preview: boolean): Promise<Surface> {
       await post(again);
     },
     answers: answersOf,
+    received: (sent) => JSON.stringify(bodiesOf(sent)),
     answer(sent, matches, what) {
       return waitFor(what, () => answersOf(sent).find(matches));
     },

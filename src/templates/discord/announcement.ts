@@ -2,6 +2,7 @@
 // preview, and the name of an incident's thread. Pure.
 
 import type { DeliveryAction } from '../../bot/types.js';
+import { neutraliseBidi } from '../bidi.js';
 import type { RenderedPost } from '../post.js';
 import { bodyOf, headOf, promiseOf, splitGraphemes } from '../social.js';
 import { CONTENT_MAX, clip, escapeText } from './text.js';
@@ -38,5 +39,5 @@ export function formatAnnouncement(post: RenderedPost, action: DeliveryAction): 
 
 /** A thread's name: the incident's title, as Discord allows (1–100 characters). */
 export function threadName(post: RenderedPost): string {
-  return clip(`#${post.incident.id} ${post.incident.title}`.replace(/\s+/g, ' ').trim(), 100);
+  return clip(neutraliseBidi(`#${post.incident.id} ${post.incident.title}`).replace(/\s+/g, ' ').trim(), 100);
 }
