@@ -47,7 +47,7 @@ function deliveryLine(d: Delivery, ref: string, settings: CoreSettings, dry: Rea
   const name = `${d.outlet}${actionNote(d.action)}`;
   switch (progressOf(d, dry)) {
     case 'dry-sent':
-      return `${name}: sent ${formatEventTime(d.sentAt ?? 0, [], {})}, ${DRY_WORDS.sent}`;
+      return `${name}: ${DRY_WORDS.sent}`;
     case 'sent':
       return `${name}: sent ${formatEventTime(d.sentAt ?? 0, [], {})}, ${d.remoteUrl ?? d.remoteId ?? 'done'}`;
     case 'failed':
