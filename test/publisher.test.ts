@@ -338,7 +338,7 @@ describe('staff see and retry deliveries by command', () => {
     expect(shown).toContain('Post 1.1 "SMTP on NC018 shut down":');
     expect(shown).toContain('mastodon: sent 21:39 UTC, https://mastodon.example/@ninernet/109');
     expect(shown).toContain(
-      'bluesky: FAILED after 1 attempt(s): Invalid identifier or password (retry with `retry <post>`)',
+      'bluesky: FAILED after 1 attempt(s): Invalid identifier or password. Fix the cause, then `retry 1.1`.',
     );
     expect(shown).toMatch(/site: pending\b/);
     // `list` names the failure too.

@@ -41,8 +41,7 @@ describe('social outlets from the environment', () => {
       'SMTP on NC018 shut down\n\nWe are once again dealing with a spam problem on NC018.\n\nhttp://127.0.0.1:8080/incidents/1.html#post-1',
     );
     const shown = renderReplyText(app.herald.handle({ text: 'deliveries 1.1', actor: ops }), app.config.core);
-    expect(shown).toContain('twitter: sent');
-    expect(shown).toContain('dry run: logged, not sent');
+    expect(shown).toContain('twitter: dry run: logged, not sent');
   });
 
   it('with credentials posts for real, and a bad token fails with the reason, told to staff, others unaffected', async () => {
@@ -66,7 +65,9 @@ describe('social outlets from the environment', () => {
       app.config.core,
       app.herald.dryOutlets,
     );
-    expect(reply).toContain('Goes to: site, twitter, mastodon, bluesky (dry run: no credentials)');
+    expect(reply).toContain(
+      'Goes to: site, twitter, mastodon, bluesky (dry run, no credentials: will be logged, not sent)',
+    );
     await app.herald.publisher.runOnce();
     expect(twitter.tweets.map((t) => t.text)).toEqual([
       'SMTP on NC018 shut down\n\nspam cleanup\n\nhttp://127.0.0.1:8080/incidents/1.html#post-1',

@@ -163,7 +163,7 @@ async function checkSlack(config: Config, log: Logger): Promise<Prepared> {
   if (!slack) return off('slack', 'off (SLACK_BOT_TOKEN is not set)');
   return prepare('slack', async () => {
     const { webApi } = await import('@slack/bolt');
-    const { createBoltLogger } = await import('../adapters/chat/slack-logger.js');
+    const { createBoltLogger } = await import('../adapters/slack-client/bolt-logger.js');
     const { SLACK_ERROR_HINTS } = await import('../adapters/outlets/slack-announce.js');
     const clientFor = (token: string) =>
       new webApi.WebClient(token, {

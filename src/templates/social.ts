@@ -1,9 +1,10 @@
 // A post as a social network shows it: plain text, title first, the permalink last, fitted to the network's
 // limit by its own way of counting (twitter-text's weighted length, Mastodon's URLs-count-23, Bluesky's
-// graphemes). Pure.
+// graphemes). People's words lose any bidirectional control (./bidi.ts). Pure.
 
 import twitterText from 'twitter-text';
 import type { DeliveryAction } from '../bot/types.js';
+import { neutraliseBidi } from './bidi.js';
 import type { RenderedPost } from './post.js';
 
 export interface Measure {
@@ -98,8 +99,8 @@ function cut(text: string, fits: (candidate: string) => boolean): string {
  * and the permalink are kept whole.
  */
 export function formatSocialText(post: RenderedPost, action: DeliveryAction, measure: Measure): string {
-  const head = defuseMentions(headOf(post, action));
-  const body = defuseMentions(bodyOf(post, action));
+  const head = defuseMentions(neutraliseBidi(headOf(post, action)));
+  const body = defuseMentions(neutraliseBidi(bodyOf(post, action)));
   const promise = promiseOf(post, action);
   const tail = post.permalink;
   const join = (h: string, b: string) => [h, b, promise, tail].filter(Boolean).join('\n\n');

@@ -248,7 +248,7 @@ describe('Discord over signed HTTP interactions', () => {
     const body = await answerOf(
       w.fake,
       String(interaction.token),
-      /• \*\*twitter\*\*: not sent yet \(X API unreachable: [^\n]*\); next try 21:\d\d UTC \(14:\d\d PDT Vancouver/,
+      /• \*\*twitter\*\*: not sent yet after 1 attempt\(s\): X API unreachable: [^\n]*; next try 27 July 2012 21:\d\d UTC \(14:\d\d PDT Vancouver/,
     );
     expect(body.content).toContain('**Title:** SMTP \\*\\*down\\*\\* @everyone');
     expect(body.allowed_mentions).toEqual({ parse: [] });
@@ -352,7 +352,7 @@ describe('Discord over signed HTTP interactions', () => {
       const { body } = await preview(w);
       expect(body.components?.[0]?.components.map((c) => c.label)).toEqual(['Publish', 'Edit', 'Cancel']);
       expect(body.content).toContain(
-        '**Would go to:** site, twitter (dry run), mastodon (dry run), bluesky (dry run)',
+        '**Would go to:** site, twitter (dry run, no credentials: will be logged, not sent), mastodon (dry run, no credentials: will be logged, not sent), bluesky (dry run, no credentials: will be logged, not sent)',
       );
       expect(body.content).toContain('**Event time:** 27 July 2012 21:39 UTC');
       expect(body.embeds?.map((e) => e.title)).toEqual([

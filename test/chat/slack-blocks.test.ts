@@ -4,10 +4,10 @@ import type { RespondArguments } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { createAnswer, createAnswers, RESPONSE_URL_USES } from '../../src/adapters/chat/slack-answers.js';
-import { decodeButton, encodeButton } from '../../src/adapters/chat/slack-blocks.js';
 import { slackManifest } from '../../src/adapters/chat/slack-manifest.js';
-import { breakBroadcasts, chunk, fromSlackText, mrkdwn } from '../../src/adapters/chat/slack-text.js';
 import type { Delivery } from '../../src/bot/types.js';
+import { decodeButton, encodeButton } from '../../src/templates/slack/blocks.js';
+import { breakBroadcasts, chunk, fromSlackText, mrkdwn } from '../../src/templates/slack/text.js';
 import { createTestCore, recorded } from '../helpers/core.js';
 import { testLog } from '../helpers/log.js';
 import { testSettings } from '../helpers/settings.js';
@@ -107,7 +107,7 @@ describe('a private answer kept up to date', () => {
       await settle();
     }
     expect(w.sent).toHaveLength(RESPONSE_URL_USES);
-    expect(JSON.stringify(w.sent[2])).toContain('waiting after 1 attempt(s): HTTP 503');
+    expect(JSON.stringify(w.sent[2])).toContain('not sent yet after 1 attempt(s): HTTP 503');
     await new Promise((done) => setTimeout(done, 10));
     expect(w.sent.length).toBeLessThanOrEqual(RESPONSE_URL_USES);
     expect(w.sent[0]?.replace_original).toBe(false);

@@ -59,7 +59,7 @@ describe('Slack over HTTP, without previews', () => {
     const replaced = world.fake.responsesTo(sent.key).map((r) => r.body.replace_original);
     expect(replaced).toEqual(replaced.map((_r, i) => i > 0));
     expect(answerText(last)).toMatch(/Status site\*: :white_check_mark: sent/);
-    expect(answerText(last)).toContain('*Twitter/X*: dry run, logged and not sent');
+    expect(answerText(last)).toContain('*Twitter/X*: dry run: logged, not sent');
     expect(world.fake.responsesTo(sent.key).every((r) => r.body.response_type === 'ephemeral')).toBe(true);
     expect(world.fake.responsesTo(sent.key).length).toBeLessThanOrEqual(5);
   });

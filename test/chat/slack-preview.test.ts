@@ -1,7 +1,7 @@
 // Previews in Slack: /status shows the post as the site and each network will show it, with Publish, Edit
 // and Cancel; nothing is published before Publish, only the author's press counts, and it expires.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../src/adapters/chat/slack-blocks.js';
+import { ACTIONS } from '../../src/templates/slack/blocks.js';
 import {
   answerText,
   buttonValue,

@@ -1,7 +1,7 @@
 // Slack in Socket Mode: real Bolt opens a connection with the app token (apps.connections.open), takes the
 // fake's hello, and acknowledges each envelope over the WebSocket before doing the work.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../src/adapters/chat/slack-blocks.js';
+import { ACTIONS } from '../../src/templates/slack/blocks.js';
 import { answerText, buttonValue, FAKE_SLACK, type SlackWorld, startSlackWorld } from '../fakes/slack.js';
 
 describe('Slack over Socket Mode', () => {

@@ -11,9 +11,9 @@ import Database from 'better-sqlite3';
 import { expect, vi } from 'vitest';
 import { createDiscordAdapter, DISCORD_INTERACTIONS_PATH } from '../../src/adapters/chat/discord.js';
 import { createSlackAdapter } from '../../src/adapters/chat/slack.js';
-import { ACTIONS } from '../../src/adapters/chat/slack-blocks.js';
 import type { RefusalCode } from '../../src/bot/refusal.js';
 import { createHttpApp, listen } from '../../src/server.js';
+import { ACTIONS } from '../../src/templates/slack/blocks.js';
 import {
   buttonInteraction,
   commandInteraction,

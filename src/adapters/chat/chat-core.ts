@@ -3,12 +3,10 @@
 
 import type { PromptPress, PromptReply, PromptSender } from '../../automation/prompts.js';
 import type { CommandInput, Outcome, PreviewAction } from '../../bot/handle-command.js';
-import type { Platform, Post } from '../../bot/types.js';
-import type { DeliveryEvent } from '../../publisher.js';
+import type { Platform } from '../../bot/types.js';
+import type { DeliveryNotice } from '../../templates/reply/model.js';
 
-export interface DeliveryNotice extends DeliveryEvent {
-  post: Post;
-}
+export type { DeliveryNotice } from '../../templates/reply/model.js';
 
 /**
  * The core's answers may come later than the call: `herald start` hands the adapters a core that first waits

@@ -11,7 +11,7 @@ import {
   Routes,
 } from 'discord.js';
 import type { PromptMessage } from '../../automation/prompts.js';
-import { type DiscordMessage, escapeText, NO_MENTIONS } from './discord-render.js';
+import { type DiscordMessage, escapeText, NO_MENTIONS } from '../../templates/discord/text.js';
 
 /** `herald:prompt:<question id>:<answer>`. */
 export const promptButtonId = (promptId: number, answer: string): string =>

@@ -27,28 +27,26 @@ import {
 import express, { type Router } from 'express';
 import { type CoreSettings, findSystem, serviceOf } from '../../bot/catalog.js';
 import type { Clock, CommandInput, Outcome } from '../../bot/handle-command.js';
-import type { Actor } from '../../bot/types.js';
+import type { Actor, Delivery } from '../../bot/types.js';
 import type { ChatConfig, DiscordConfig, SiteConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { ChatMetrics } from '../../metrics.js';
 import { newRequestId } from '../../request-id.js';
-import type { ChatCore, DeliveryNotice } from './chat-core.js';
-import { commandText, STATUS_COMMAND, templateChoices } from './discord-commands.js';
-import { discordErrorFields, loggableError } from './discord-errors.js';
-import { createDiscordPromptSender, parsePromptButtonId, renderNote } from './discord-prompts.js';
 import {
-  applyNotice,
-  type DeliveryView,
   type DiscordMessage,
   type DiscordRenderContext,
-  deliveryViews,
   editModal,
   MODAL_TEXT_ID,
   parseButtonId,
   parseModalId,
   renderApology,
   renderOutcome,
-} from './discord-render.js';
+} from '../../templates/discord/reply.js';
+import { applyNotice } from '../../templates/reply/model.js';
+import { discordErrorFields, loggableError } from '../discord-client/errors.js';
+import type { ChatCore, DeliveryNotice } from './chat-core.js';
+import { commandText, STATUS_COMMAND, templateChoices } from './discord-commands.js';
+import { createDiscordPromptSender, parsePromptButtonId, renderNote } from './discord-prompts.js';
 import { createInteractionVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './discord-verify.js';
 
 export const DISCORD_INTERACTIONS_PATH = '/discord/interactions';
@@ -89,7 +87,7 @@ interface Tracker {
   applicationId: string;
   token: string;
   outcome: Recorded;
-  views: DeliveryView[];
+  views: Delivery[];
   until: number;
   dirty: boolean;
   running: Promise<void> | null;
@@ -228,7 +226,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       applicationId: i.application_id,
       token: i.token,
       outcome,
-      views: deliveryViews(outcome.deliveries),
+      views: [...outcome.deliveries],
       until: clock.now() + TOKEN_LIFETIME_MS,
       dirty: false,
       running: null,
@@ -242,7 +240,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     for (const [id, t] of trackers) if (t.until < now) trackers.delete(id);
     const t = trackers.get(notice.delivery.id);
     if (!t) return;
-    t.views = applyNotice(t.views, notice);
+    t.views = t.views.map((d) => applyNotice(d, notice, now, core.dryOutlets));
     if (notice.status !== 'retrying') trackers.delete(notice.delivery.id);
     void flush(t);
   }

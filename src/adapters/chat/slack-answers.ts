@@ -7,8 +7,7 @@ import type { RespondArguments, RespondFn } from '@slack/bolt';
 import type { Clock, Outcome } from '../../bot/handle-command.js';
 import type { Delivery } from '../../bot/types.js';
 import type { Logger } from '../../logger.js';
-import type { DeliveryNotice } from '../chat/chat-core.js';
-import { DRY_RUN } from '../outlets/dry-run.js';
+import { applyNotice, type DeliveryNotice } from '../../templates/reply/model.js';
 import {
   type BlockContext,
   type ButtonValue,
@@ -16,7 +15,7 @@ import {
   renderPreview,
   renderRecorded,
   type SlackMessage,
-} from './slack-blocks.js';
+} from '../../templates/slack/blocks.js';
 
 /** Slack's limits on one response_url. */
 export const RESPONSE_URL_USES = 5;
@@ -100,27 +99,6 @@ export function createAnswer(
       return chain;
     },
   };
-}
-
-/** A delivery as a notice says it is now. */
-function applyNotice(notice: DeliveryNotice, at: number, dry: ReadonlySet<string>): Delivery {
-  const d = notice.delivery;
-  switch (notice.status) {
-    case 'sent':
-      return {
-        ...d,
-        status: 'sent',
-        remoteUrl: notice.remoteUrl,
-        remoteId: d.remoteId ?? (dry.has(d.outlet) && !notice.remoteUrl ? DRY_RUN : null),
-        sentAt: at,
-        lastError: null,
-        nextAttemptAt: null,
-      };
-    case 'retrying':
-      return { ...d, status: 'pending', lastError: notice.error, nextAttemptAt: notice.nextAttemptAt };
-    case 'failed':
-      return { ...d, status: 'failed', lastError: notice.error, nextAttemptAt: null };
-  }
 }
 
 interface Tracked {
@@ -230,7 +208,8 @@ export function createAnswers(options: {
     onDelivery(notice) {
       const t = byDelivery.get(notice.delivery.id);
       if (!t) return;
-      t.deliveries.set(notice.delivery.id, applyNotice(notice, clock.now(), ctx.dryOutlets));
+      const before = t.deliveries.get(notice.delivery.id) ?? notice.delivery;
+      t.deliveries.set(notice.delivery.id, applyNotice(before, notice, clock.now(), ctx.dryOutlets));
       const done = [...t.deliveries.values()].every((d) => d.status !== 'pending');
       if (done) forget(t);
       // A delivery that keeps retrying is shown the first time only: each retry would spend one of the

@@ -8,9 +8,9 @@ import type { Outcome } from '../../bot/handle-command.js';
 import type { Actor } from '../../bot/types.js';
 import type { Logger } from '../../logger.js';
 import { newRequestId } from '../../request-id.js';
+import type { SlackMessage } from '../../templates/slack/block-kit.js';
+import { mrkdwn } from '../../templates/slack/text.js';
 import type { Answer } from './slack-answers.js';
-import type { SlackMessage } from './slack-blocks.js';
-import { mrkdwn } from './slack-text.js';
 
 /** A question's buttons: `herald_prompt:complete`, `herald_prompt:not_yet`; the value is the question's id. */
 const ACTION_PREFIX = 'herald_prompt:';

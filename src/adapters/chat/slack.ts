@@ -21,8 +21,6 @@ import type { ChatConfig, SiteConfig, SlackConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { ChatMetrics } from '../../metrics.js';
 import { newRequestId } from '../../request-id.js';
-import type { ChatCore } from './chat-core.js';
-import { type Answer, type Answers, createAnswer, createAnswers } from './slack-answers.js';
 import {
   ACTIONS,
   type BlockContext,
@@ -34,12 +32,14 @@ import {
   renderEditModal,
   renderOutcome,
   SORRY,
-} from './slack-blocks.js';
+} from '../../templates/slack/blocks.js';
+import { fromSlackText } from '../../templates/slack/text.js';
+import { createBoltLogger } from '../slack-client/bolt-logger.js';
+import type { ChatCore } from './chat-core.js';
+import { type Answer, type Answers, createAnswer, createAnswers } from './slack-answers.js';
 import { createGroupLookup, type GroupLookup } from './slack-groups.js';
-import { createBoltLogger } from './slack-logger.js';
 import { SLACK_COMMAND, SLACK_EVENTS_PATH } from './slack-manifest.js';
 import { createSlackPrompts } from './slack-prompts.js';
-import { fromSlackText } from './slack-text.js';
 
 export { SLACK_COMMAND, SLACK_EVENTS_PATH };
 

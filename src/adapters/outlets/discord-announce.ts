@@ -6,8 +6,9 @@
 import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes } from 'discord.js';
 import type { Clock } from '../../bot/handle-command.js';
 import type { Logger } from '../../logger.js';
-import { discordErrorFields } from '../chat/discord-errors.js';
-import { formatAnnouncement, NO_MENTIONS, threadName } from '../chat/discord-render.js';
+import { formatAnnouncement, threadName } from '../../templates/discord/announcement.js';
+import { NO_MENTIONS } from '../../templates/discord/text.js';
+import { discordErrorFields } from '../discord-client/errors.js';
 import type { DeliveryResult, OutboundItem, Outlet } from './outlet.js';
 
 export interface DiscordAnnounceOptions {

@@ -3,10 +3,11 @@
 
 import type { DeliveryAction } from '../../bot/types.js';
 import type { Logger } from '../../logger.js';
+import { DRY_RUN } from '../../templates/reply/model.js';
 import { formatSocialText, type Measure } from '../../templates/social.js';
 import type { DeliveryResult, Outlet } from './outlet.js';
 
-export const DRY_RUN = 'dry-run';
+export { DRY_RUN } from '../../templates/reply/model.js';
 
 export function createDryRunOutlet(options: { name: string; measure: Measure; log: Logger }): Outlet {
   const { name, measure, log } = options;

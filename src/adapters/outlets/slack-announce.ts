@@ -7,8 +7,8 @@ import { webApi } from '@slack/bolt';
 import type { Clock } from '../../bot/handle-command.js';
 import type { SlackConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { renderAnnouncement } from '../chat/slack-blocks.js';
-import { createBoltLogger } from '../chat/slack-logger.js';
+import { renderAnnouncement } from '../../templates/slack/announcement.js';
+import { createBoltLogger } from '../slack-client/bolt-logger.js';
 import {
   type Attempt,
   type CleanAttempts,

@@ -1,35 +1,51 @@
-// The core's Outcome in Block Kit: the private answers of /status (mirroring templates/reply-text.ts), the
-// preview with its Publish / Edit / Cancel buttons, the Edit modal, and the announcement of a published
-// post. Pure; every word that came from a person goes through slack-text.ts.
+// The core's Outcome in Block Kit, from the neutral reply model (src/templates/reply/model.ts): the private
+// answers of /status, the preview with its Publish / Edit / Cancel buttons and the Edit modal. Pure; every
+// word that came from a person goes through ./text.ts.
 
 import type { types } from '@slack/bolt';
 import type { CoreSettings } from '../../bot/catalog.js';
 import type { Outcome } from '../../bot/handle-command.js';
-import { describeDayShift } from '../../bot/parse-time.js';
-import type { Delivery, DeliveryAction } from '../../bot/types.js';
+import type { Delivery } from '../../bot/types.js';
 import type { SiteConfig } from '../../config.js';
-import { type RenderedPost, renderPost } from '../../templates/post.js';
-import { componentName, renderReplyText } from '../../templates/reply-text.js';
+import { type RenderedPost, renderPost } from '../post.js';
+import {
+  actionNote,
+  componentName,
+  DRY_WORDS,
+  dated,
+  type Escape,
+  failedWords,
+  incidentFacts,
+  progressOf,
+  recordedHead,
+  retryCommand,
+  retryingWords,
+  STATE_WORDS,
+  showsComponents,
+  timeEchoes,
+} from '../reply/model.js';
 import {
   BLUESKY_MEASURE,
   formatSocialText,
-  headOf,
   type Measure,
   mastodonMeasure,
-  promiseOf,
   TWITTER_MEASURE,
-} from '../../templates/social.js';
-import { formatEventTime } from '../../templates/time.js';
-import { DRY_RUN } from '../outlets/dry-run.js';
-import { chunk, clip, link, mrkdwn, plain, quote } from './slack-text.js';
+} from '../social.js';
+import { renderReplyText } from '../text/reply.js';
+import { formatEventTime } from '../time.js';
+import { renderAnnouncement } from './announcement.js';
+import {
+  type Block,
+  contextBlock,
+  fitBlocks,
+  header,
+  type SlackMessage,
+  section,
+  sections,
+} from './block-kit.js';
+import { clip, link, mrkdwn, quote } from './text.js';
 
-export type Block = types.KnownBlock;
-
-export interface SlackMessage {
-  /** The notification and screen-reader text (mrkdwn, escaped). */
-  text: string;
-  blocks: Block[];
-}
+export type { Block, SlackMessage } from './block-kit.js';
 
 export interface BlockContext {
   settings: CoreSettings;
@@ -51,7 +67,6 @@ export const EDIT_VIEW = 'herald_edit_view';
 export const EDIT_INPUT = { block: 'command', action: 'text' } as const;
 
 /** Slack's limits: blocks per message, characters in a section, a button's value, a text input. */
-const MAX_BLOCKS = 50;
 const MAX_VALUE = 2000;
 export const MAX_EDIT_TEXT = 3000;
 
@@ -71,51 +86,38 @@ const SOCIAL: Record<string, { measure: Measure; unit: string }> = {
   bluesky: { measure: BLUESKY_MEASURE, unit: 'graphemes' },
 };
 
-const section = (text: string): types.SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const sections = (escaped: string): types.SectionBlock[] => chunk(escaped).map(section);
-const contextBlock = (text: string): types.ContextBlock => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', text: clip(text, 2000) }],
-});
-const header = (text: string): types.HeaderBlock => ({
-  type: 'header',
-  text: { type: 'plain_text', text: clip(plain(text), 150) },
-});
-
-/** Body blocks cut to fit one message with `tail` (the buttons, the footer) after them. */
-function fitBlocks(body: Block[], tail: Block[] = []): Block[] {
-  const room = MAX_BLOCKS - tail.length;
-  if (body.length <= room) return [...body, ...tail];
-  return [...body.slice(0, room - 1), contextBlock('… (cut: too long for one Slack message)'), ...tail];
-}
-
 const fallback = (outcome: Outcome, ctx: BlockContext): string =>
   clip(mrkdwn(renderReplyText(outcome, ctx.settings, ctx.dryOutlets)), 3000);
 
-const when = (at: number, ctx: BlockContext): string =>
-  mrkdwn(formatEventTime(at, ctx.settings.zones, { date: true }));
+const when = (at: number, ctx: BlockContext): string => mrkdwn(dated(at, ctx.settings));
 
-const capitalized = (s: string): string => `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}`;
+/** Each time the command gave, echoed as read. */
+const timeLines = (times: Parameters<typeof timeEchoes>[0], ctx: BlockContext): string[] =>
+  timeEchoes(times, ctx.settings).map(
+    (t) => `*${t.label}:* ${mrkdwn(t.when)} (read from “${mrkdwn(t.input)}”${mrkdwn(t.note)})`,
+  );
+
+const MRKDWN: Escape = { words: mrkdwn, time: mrkdwn };
 
 /** What became of one delivery, for staff: where, what, and what to do when it failed. */
 function deliveryLine(d: Delivery, ref: string, ctx: BlockContext): string {
-  const what = d.action === 'publish' ? '' : d.action === 'edit' ? ' (correction)' : ' (retraction)';
-  const name = `*${outletName(d.outlet)}*${what}`;
-  const dry = ctx.dryOutlets.has(d.outlet);
-  if (d.status === 'sent') {
-    if (d.remoteId === DRY_RUN || (dry && !d.remoteUrl)) return `• ${name}: dry run, logged and not sent`;
-    const at = d.sentAt === null ? '' : ` ${mrkdwn(formatEventTime(d.sentAt, []))}`;
-    return `• ${name}: :white_check_mark: sent${at}${d.remoteUrl ? ` · ${link(d.remoteUrl, 'open')}` : ''}`;
+  const name = `*${outletName(d.outlet)}*${actionNote(d.action)}`;
+  switch (progressOf(d, ctx.dryOutlets)) {
+    case 'dry-sent':
+      return `• ${name}: ${DRY_WORDS.sent}`;
+    case 'dry-pending':
+      return `• ${name}: ${DRY_WORDS.pending}`;
+    case 'sent': {
+      const at = d.sentAt === null ? '' : ` ${mrkdwn(formatEventTime(d.sentAt, []))}`;
+      return `• ${name}: :white_check_mark: sent${at}${d.remoteUrl ? ` · ${link(d.remoteUrl, 'open')}` : ''}`;
+    }
+    case 'failed':
+      return `• ${name}: :x: *failed*${failedWords(d, retryCommand('/status ', ref), MRKDWN)}`;
+    case 'retrying':
+      return `• ${name}: :hourglass: ${retryingWords(d, ctx.settings, MRKDWN)}`;
+    case 'pending':
+      return `• ${name}: pending`;
   }
-  if (d.status === 'failed') {
-    return `• ${name}: :x: *failed* after ${d.attempts} attempt(s): ${mrkdwn(d.lastError ?? 'unknown error')}. Fix the cause, then \`/status retry ${ref}\``;
-  }
-  if (d.attempts > 0) {
-    const next = d.nextAttemptAt === null ? '' : `; next try ${when(d.nextAttemptAt, ctx)}`;
-    const why = d.lastError ? `: ${mrkdwn(d.lastError)}` : '';
-    return `• ${name}: :hourglass: waiting after ${d.attempts} attempt(s)${why}${next}`;
-  }
-  return dry ? `• ${name}: dry run (no credentials): will be logged, not sent` : `• ${name}: pending`;
 }
 
 /** A recorded change, with each delivery as it is now (the answer is re-rendered as they complete). */
@@ -126,22 +128,14 @@ export function renderRecorded(
 ): SlackMessage {
   const { incident, post, command } = outcome;
   const ref = `${incident.id}.${post?.number ?? '?'}`;
-  const head =
-    command.kind === 'edit'
-      ? `Corrected post ${ref}`
-      : command.kind === 'retract'
-        ? `Retracted post ${ref}`
-        : `Recorded post ${ref} in incident #${incident.id}`;
+  const { what, where } = recordedHead(command, incident, post);
   const lines = [
-    `:white_check_mark: *${head}* (${incident.kind}, ${incident.status.replace('_', ' ')})`,
+    `:white_check_mark: *${what}${where}* (${incidentFacts(incident, ctx.settings).kindAndStatus})`,
     `*Title:* ${mrkdwn(post?.title ?? incident.title)}`,
     `*Recorded at:* ${when(outcome.at, ctx)}`,
-    ...outcome.times.map(
-      (t) =>
-        `*${capitalized(t.label)}:* ${when(t.at, ctx)} (read from “${mrkdwn(t.input)}”${mrkdwn(describeDayShift(t))})`,
-    ),
+    ...timeLines(outcome.times, ctx),
   ];
-  if (incident.components.length && command.kind !== 'edit' && command.kind !== 'retract') {
+  if (showsComponents(command, incident)) {
     const names = incident.components.map((c) => componentName(ctx.settings.catalog, c));
     lines.push(`*Components:* ${mrkdwn(names.join(', '))}`);
   }
@@ -159,31 +153,6 @@ export function renderRecorded(
   return {
     text: fallback({ ...outcome, deliveries: [...deliveries] }, ctx),
     blocks: fitBlocks(body, [footer]),
-  };
-}
-
-/** The post as an announcement in the Slack channel (also shown in the preview). */
-export function renderAnnouncement(post: RenderedPost, action: DeliveryAction): SlackMessage {
-  const head = headOf(post, action);
-  const body =
-    action === 'retract'
-      ? mrkdwn(post.retracted?.reason ?? '')
-      : [
-          post.eventTime ? `*Event time:* ${mrkdwn(post.eventTime)}` : '',
-          ...post.paragraphs.map(mrkdwn),
-          promiseOf(post, action) ? `*${mrkdwn(promiseOf(post, action))}*` : '',
-        ]
-          .filter(Boolean)
-          .join('\n\n');
-  const blocks: Block[] = [section(`*${mrkdwn(head)}*`)];
-  if (body) blocks.push(...sections(body));
-  const footer = contextBlock(
-    `${link(post.permalink, `Incident #${post.incidentId} on the status site`)} · ${mrkdwn(post.stamp)}`,
-  );
-  const first = action === 'retract' ? (post.retracted?.reason ?? '') : (post.paragraphs[0] ?? '');
-  return {
-    text: clip(`${mrkdwn(head)}${first ? `: ${mrkdwn(first)}` : ''}`, 3000),
-    blocks: fitBlocks(blocks, [footer]),
   };
 }
 
@@ -243,7 +212,7 @@ function sitePreview(post: RenderedPost): Block[] {
 }
 
 function outletPreview(outlet: string, post: RenderedPost, ctx: BlockContext): Block[] {
-  const dry = ctx.dryOutlets.has(outlet) ? ' · dry run: no credentials, it will only be logged' : '';
+  const dry = ctx.dryOutlets.has(outlet) ? ` · ${DRY_WORDS.pending}` : '';
   const social = SOCIAL[outlet];
   if (outlet === 'site') return sitePreview(post);
   if (social) {
@@ -303,13 +272,7 @@ export function renderPreview(
     if (outcome.outlets.length)
       body.push(section(`*Goes to:* ${outcome.outlets.map((o) => mrkdwn(outletName(o))).join(', ')}`));
   }
-  const facts = [
-    ...outcome.times.map(
-      (t) =>
-        `*${capitalized(t.label)}:* ${when(t.at, ctx)} (read from “${mrkdwn(t.input)}”${mrkdwn(describeDayShift(t))})`,
-    ),
-    ...outcome.notes.map((n) => `*Note:* ${mrkdwn(n)}`),
-  ];
+  const facts = [...timeLines(outcome.times, ctx), ...outcome.notes.map((n) => `*Note:* ${mrkdwn(n)}`)];
   if (facts.length) body.push({ type: 'divider' }, ...sections(facts.join('\n')));
   const value = encodeButton(options.button);
   const editable = options.text.length <= MAX_EDIT_TEXT;
@@ -382,20 +345,14 @@ export function renderOutcome(
       const lines = outcome.components.length
         ? outcome.components.map(
             (c) =>
-              `• *${mrkdwn(componentName(settings.catalog, c))}*: ${c.state === 'maintenance' ? 'in maintenance' : c.state} since ${when(c.since, ctx)}`,
+              `• *${mrkdwn(componentName(settings.catalog, c))}*: ${STATE_WORDS[c.state]} since ${when(c.since, ctx)}`,
           )
         : [':large_green_circle: All systems operational.'];
       if (outcome.incidents.length) {
         lines.push('', '*Open incidents and maintenance*');
         for (const i of outcome.incidents) {
-          const start =
-            i.status === 'scheduled' && i.startsAt !== null
-              ? `starts ${when(i.startsAt, ctx)}`
-              : `since ${when(i.openedAt, ctx)}`;
-          const end = i.endsAt === null ? '' : `; expected end ${when(i.endsAt, ctx)}`;
-          lines.push(
-            `• #${i.id} ${i.kind}, ${i.status.replace('_', ' ')}: “${mrkdwn(i.title)}”, ${start}${end}`,
-          );
+          const f = incidentFacts(i, settings);
+          lines.push(`• ${f.ref} ${f.kindAndStatus}: “${mrkdwn(f.title)}”, ${mrkdwn(f.when)}`);
         }
       }
       if (outcome.failed.length) {

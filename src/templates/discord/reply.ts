@@ -1,7 +1,6 @@
-// The core's Outcome as Discord messages: the private answers (markdown, with the preview's embeds and
-// buttons), the Edit modal, and the announcement an incident's thread carries. Pure. The content mirrors
-// src/templates/reply-text.ts; words that come from people are escaped, and nothing Herald sends may ping
-// (`allowed_mentions: { parse: [] }` on every message).
+// The core's Outcome as Discord messages, from the neutral reply model (src/templates/reply/model.ts): the
+// private answers (markdown, with the preview's embeds and buttons) and the Edit modal. Pure. Words that
+// come from people are escaped, and nothing Herald sends may ping (`allowed_mentions: { parse: [] }`).
 
 import {
   type APIActionRowComponent,
@@ -10,45 +9,45 @@ import {
   type APIModalInteractionResponseCallbackData,
   ButtonStyle,
   ComponentType,
-  escapeMarkdown,
   TextInputStyle,
 } from 'discord.js';
 import type { CoreSettings } from '../../bot/catalog.js';
 import type { Outcome } from '../../bot/handle-command.js';
-import { describeDayShift } from '../../bot/parse-time.js';
-import type { Delivery, DeliveryAction, Incident, Post } from '../../bot/types.js';
-import { type RenderedPost, renderPost } from '../../templates/post.js';
-import { componentName } from '../../templates/reply-text.js';
+import type { Delivery, DeliveryAction, Post } from '../../bot/types.js';
+import { type RenderedPost, renderPost } from '../post.js';
+import {
+  actionNote,
+  componentName,
+  DRY_WORDS,
+  dated,
+  type Escape,
+  failedWords,
+  incidentFacts,
+  progressOf,
+  recordedHead,
+  retryCommand,
+  retryingWords,
+  STATE_WORDS,
+  showsComponents,
+  timeEchoes,
+} from '../reply/model.js';
 import {
   BLUESKY_MEASURE,
-  bodyOf,
   formatSocialText,
-  headOf,
   type Measure,
   mastodonMeasure,
-  promiseOf,
-  splitGraphemes,
   TWITTER_MEASURE,
-} from '../../templates/social.js';
-import { formatEventTime } from '../../templates/time.js';
-import type { DeliveryNotice } from './chat-core.js';
-import { clip } from './discord-commands.js';
+} from '../social.js';
+import { formatEventTime } from '../time.js';
+import { formatAnnouncement } from './announcement.js';
+import { CONTENT_MAX, clip, type DiscordMessage, escapeText, message } from './text.js';
 
-/** Discord's limits. */
-export const CONTENT_MAX = 2000;
+export { CONTENT_MAX, type DiscordMessage, escapeText, NO_MENTIONS } from './text.js';
+
 const EMBED_DESCRIPTION_MAX = 4096;
 const EMBEDS_TOTAL_MAX = 6000;
 const EMBED_TITLE_MAX = 256;
 const MODAL_TEXT_MAX = 4000;
-
-export const NO_MENTIONS: { parse: [] } = { parse: [] };
-
-export interface DiscordMessage {
-  content: string;
-  embeds: APIEmbed[];
-  components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
-  allowed_mentions: { parse: [] };
-}
 
 export interface DiscordRenderContext {
   settings: CoreSettings;
@@ -56,24 +55,6 @@ export interface DiscordRenderContext {
   baseUrl: string;
   dryOutlets: ReadonlySet<string>;
 }
-
-/** People's words as plain text in Discord markdown: no bold, links, headings, lists or quotes of their own. */
-export function escapeText(text: string): string {
-  return escapeMarkdown(text, {
-    heading: true,
-    bulletedList: true,
-    numberedList: true,
-    maskedLink: true,
-  }).replace(/^(\s*)>/gm, '$1\\>');
-}
-
-const message = (content: string, extra: Partial<DiscordMessage> = {}): DiscordMessage => ({
-  content: clip(content, CONTENT_MAX),
-  embeds: [],
-  components: [],
-  allowed_mentions: NO_MENTIONS,
-  ...extra,
-});
 
 // ------------------------------------------------------------------------------------------ buttons
 
@@ -138,90 +119,36 @@ export function editModal(previewId: string, text: string): APIModalInteractionR
 
 // -------------------------------------------------------------------------------------- deliveries
 
-/** One delivery as the private answer shows it, kept up to date from the publisher's notices. */
-export interface DeliveryView {
-  id: number;
-  outlet: string;
-  action: DeliveryAction;
-  status: 'pending' | 'sent' | 'retrying' | 'failed';
-  url: string | null;
-  error: string | null;
-  nextAttemptAt: number | null;
-}
+const MARKDOWN: Escape = { words: escapeText, time: (t) => t };
 
-export function deliveryViews(deliveries: readonly Delivery[]): DeliveryView[] {
-  return deliveries.map((d) => ({
-    id: d.id,
-    outlet: d.outlet,
-    action: d.action,
-    status: d.status === 'pending' && d.lastError ? 'retrying' : d.status,
-    url: d.remoteUrl,
-    error: d.lastError,
-    nextAttemptAt: d.nextAttemptAt,
-  }));
-}
-
-export function applyNotice(views: readonly DeliveryView[], notice: DeliveryNotice): DeliveryView[] {
-  return views.map((v) =>
-    v.id === notice.delivery.id
-      ? {
-          ...v,
-          status: notice.status,
-          url: notice.remoteUrl,
-          error: notice.error,
-          nextAttemptAt: notice.nextAttemptAt,
-        }
-      : v,
-  );
-}
-
-function deliveryLine(v: DeliveryView, post: Post | null, ctx: DiscordRenderContext): string {
-  const what = v.action === 'publish' ? '' : ` (${v.action === 'edit' ? 'correction' : 'retraction'})`;
-  const dry = ctx.dryOutlets.has(v.outlet);
-  const head = `• **${v.outlet}**${what}: `;
-  const retry = post ? `\`/status retry ${post.incidentId}.${post.number}\`` : '`/status retry all`';
-  switch (v.status) {
+/** One delivery as the private answer shows it (kept up to date with the model's applyNotice). */
+function deliveryLine(d: Delivery, post: Post | null, ctx: DiscordRenderContext): string {
+  const head = `• **${d.outlet}**${actionNote(d.action)}: `;
+  const ref = post ? `${post.incidentId}.${post.number}` : null;
+  switch (progressOf(d, ctx.dryOutlets)) {
     case 'pending':
-      return `${head}${dry ? 'dry run (no credentials): will be logged, not sent' : 'pending'}`;
+      return `${head}pending`;
+    case 'dry-pending':
+      return `${head}${DRY_WORDS.pending}`;
+    case 'dry-sent':
+      return `${head}${DRY_WORDS.sent}`;
     case 'sent':
-      return `${head}${dry ? 'dry run: logged, not sent' : `sent${v.url ? ` <${v.url}>` : ''}`}`;
+      return `${head}sent${d.remoteUrl ? ` <${d.remoteUrl}>` : ''}`;
     case 'retrying':
-      return `${head}not sent yet (${escapeText(v.error ?? 'unknown error')})${
-        v.nextAttemptAt === null ? '' : `; next try ${formatEventTime(v.nextAttemptAt, ctx.settings.zones)}`
-      }`;
+      return `${head}${retryingWords(d, ctx.settings, MARKDOWN)}`;
     case 'failed':
-      return `${head}**FAILED**: ${escapeText(v.error ?? 'unknown error')}. Fix the cause, then ${retry}.`;
+      return `${head}**FAILED**${failedWords(d, retryCommand('/status ', ref), MARKDOWN)}`;
   }
 }
 
 // ------------------------------------------------------------------------------------------ outcomes
 
-const STATE_WORDS = {
-  operational: 'operational',
-  degraded: 'degraded',
-  down: 'down',
-  maintenance: 'in maintenance',
-} as const;
-
-function incidentLine(i: Incident, ctx: DiscordRenderContext): string {
-  const zones = ctx.settings.zones;
-  const when =
-    i.status === 'scheduled' && i.startsAt !== null
-      ? `starts ${formatEventTime(i.startsAt, zones, { date: true })}`
-      : `since ${formatEventTime(i.openedAt, zones, { date: true })}`;
-  const end = i.endsAt !== null ? `; expected end ${formatEventTime(i.endsAt, zones, { date: true })}` : '';
-  return `• **#${i.id}** ${i.kind}, ${i.status.replace('_', ' ')}: “${escapeText(i.title)}”, ${when}${end}`;
-}
-
-const capitalized = (s: string): string => `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}`;
-
 function timeLines(
   times: ReadonlyArray<{ label: string; at: number; input: string }>,
   ctx: DiscordRenderContext,
 ): string[] {
-  return times.map(
-    (t) =>
-      `**${capitalized(t.label)}:** ${formatEventTime(t.at, ctx.settings.zones, { date: true })} (read from “${escapeText(t.input)}”${escapeText(describeDayShift(t))})`,
+  return timeEchoes(times, ctx.settings).map(
+    (t) => `**${t.label}:** ${t.when} (read from “${escapeText(t.input)}”${escapeText(t.note)})`,
   );
 }
 
@@ -288,7 +215,8 @@ function siteBody(post: RenderedPost): string {
 export function renderOutcome(
   outcome: Outcome,
   ctx: DiscordRenderContext,
-  deliveries?: readonly DeliveryView[],
+  /** The deliveries as they are now (the outcome's, updated from notices). */
+  deliveries?: readonly Delivery[],
 ): DiscordMessage {
   const zones = ctx.settings.zones;
   switch (outcome.kind) {
@@ -303,12 +231,15 @@ export function renderOutcome(
       if (!outcome.components.length) lines.push('All systems operational.');
       for (const c of outcome.components) {
         lines.push(
-          `• **${componentName(ctx.settings.catalog, c)}**: ${STATE_WORDS[c.state]} since ${formatEventTime(c.since, zones, { date: true })}`,
+          `• **${componentName(ctx.settings.catalog, c)}**: ${STATE_WORDS[c.state]} since ${dated(c.since, ctx.settings)}`,
         );
       }
       if (outcome.incidents.length) {
         lines.push('', '**Open incidents and maintenance:**');
-        for (const i of outcome.incidents) lines.push(incidentLine(i, ctx));
+        for (const i of outcome.incidents) {
+          const f = incidentFacts(i, ctx.settings);
+          lines.push(`• **${f.ref}** ${f.kindAndStatus}: “${escapeText(f.title)}”, ${f.when}`);
+        }
       }
       if (outcome.failed.length) {
         lines.push('', '**Deliveries that failed:**');
@@ -319,11 +250,11 @@ export function renderOutcome(
     }
     case 'deliveries': {
       const { incident, post } = outcome;
-      const views = deliveryViews(outcome.deliveries);
+      const ds = outcome.deliveries;
       return message(
         [
           `**Post ${incident.id}.${post.number}** “${escapeText(post.title)}”:`,
-          ...(views.length ? views.map((v) => deliveryLine(v, post, ctx)) : ['no deliveries']),
+          ...(ds.length ? ds.map((d) => deliveryLine(d, post, ctx)) : ['no deliveries']),
         ].join('\n'),
       );
     }
@@ -332,7 +263,7 @@ export function renderOutcome(
       const rendered = post && renderPost(post, outcome.incident, { baseUrl: ctx.baseUrl, zones });
       const lines = [
         `**Preview** (nothing is published yet): ${escapeText(post?.title ?? outcome.incident.title)}`,
-        `**Would go to:** ${outcome.outlets.map((o) => (ctx.dryOutlets.has(o) ? `${o} (dry run)` : o)).join(', ') || 'nowhere'}`,
+        `**Would go to:** ${outcome.outlets.map((o) => (ctx.dryOutlets.has(o) ? `${o} (${DRY_WORDS.pending})` : o)).join(', ') || 'nowhere'}`,
         ...timeLines(outcome.times, ctx),
         ...outcome.notes.map((n) => `**Note:** ${escapeText(n)}`),
         `Publish before ${formatEventTime(outcome.expiresAt, zones)}, or it lapses and nothing is published.`,
@@ -358,26 +289,23 @@ export function renderOutcome(
       );
     case 'recorded': {
       const { incident, post, command } = outcome;
-      const what =
-        command.kind === 'edit'
-          ? `**Corrected post ${incident.id}.${post?.number}**`
-          : command.kind === 'retract'
-            ? `**Retracted post ${incident.id}.${post?.number}**`
-            : `**Recorded post ${incident.id}.${post?.number}** in incident #${incident.id} (${incident.kind}, ${incident.status.replace('_', ' ')})`;
+      const { what: head, where } = recordedHead(command, incident, post);
+      const status = where ? ` (${incidentFacts(incident, ctx.settings).kindAndStatus})` : '';
+      const what = `**${head}**${where}${status}`;
       const lines = [
         what,
         `**Title:** ${escapeText(post?.title ?? incident.title)}`,
-        `**Recorded at:** ${formatEventTime(outcome.at, zones, { date: true })}`,
+        `**Recorded at:** ${dated(outcome.at, ctx.settings)}`,
         ...timeLines(outcome.times, ctx),
       ];
-      if (incident.components.length && command.kind !== 'edit' && command.kind !== 'retract') {
+      if (showsComponents(command, incident)) {
         lines.push(
           `**Components:** ${incident.components.map((c) => componentName(ctx.settings.catalog, c)).join(', ')}`,
         );
       }
       for (const note of outcome.notes) lines.push(`**Note:** ${escapeText(note)}`);
-      const views = deliveries ?? deliveryViews(outcome.deliveries);
-      if (views.length) lines.push('**Goes to:**', ...views.map((v) => deliveryLine(v, post, ctx)));
+      const ds = deliveries ?? outcome.deliveries;
+      if (ds.length) lines.push('**Goes to:**', ...ds.map((d) => deliveryLine(d, post, ctx)));
       return message(lines.join('\n'));
     }
   }
@@ -388,41 +316,4 @@ export function renderApology(): DiscordMessage {
   return message(
     'Sorry: something went wrong inside Herald, and this command may not have been recorded. It has been logged; check with `/status list` before trying again.',
   );
-}
-
-// -------------------------------------------------------------------------------------- announcements
-
-const ELLIPSIS = '…';
-
-/**
- * A post as the announcement channel shows it: the title in bold, the text, the permalink (in `<>`, so
- * Discord shows no preview card of the site under every update). People's words are escaped; mentions are
- * left as typed and silenced by `allowed_mentions`. At most 2000 characters: the text is cut with an
- * ellipsis, never the link.
- */
-export function formatAnnouncement(post: RenderedPost, action: DeliveryAction): string {
-  const head = `**${escapeText(clip(headOf(post, action), 300))}**`;
-  // The promise of the next update is kept whole, like the link.
-  const promise = promiseOf(post, action);
-  const tail = `${promise ? `**${escapeText(promise)}**\n\n` : ''}<${post.permalink}>`;
-  const body = bodyOf(post, action);
-  const join = (b: string) => [head, b, tail].filter(Boolean).join('\n\n');
-  const full = join(escapeText(body));
-  if (full.length <= CONTENT_MAX) return full;
-  const chars = splitGraphemes(body);
-  let lo = 0;
-  let hi = chars.length;
-  const fits = (n: number) =>
-    join(`${escapeText(chars.slice(0, n).join('').trimEnd())}${ELLIPSIS}`).length <= CONTENT_MAX;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (fits(mid)) lo = mid;
-    else hi = mid - 1;
-  }
-  return join(`${escapeText(chars.slice(0, lo).join('').trimEnd())}${ELLIPSIS}`);
-}
-
-/** A thread's name: the incident's title, as Discord allows (1–100 characters). */
-export function threadName(post: RenderedPost): string {
-  return clip(`#${post.incident.id} ${post.incident.title}`.replace(/\s+/g, ' ').trim(), 100);
 }

@@ -3,6 +3,8 @@
 // words people typed (so the site and the feeds get plain text); going out, every user's word is escaped
 // and a broadcast (`@channel`, `@here`, `@everyone`) is broken, so that no status post can ping a channel.
 
+import { neutraliseBidi } from '../bidi.js';
+
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
 const BROADCASTS = new Set(['here', 'channel', 'everyone']);
 /** U+2060 WORD JOINER: invisible, and keeps `@here` from being read as a broadcast. */
@@ -42,11 +44,11 @@ export const escapeMrkdwn = (text: string): string =>
 export const breakBroadcasts = (text: string): string =>
   text.replace(/(?<![\p{L}\p{N}_.])@(?=(?:channel|here|everyone)(?![\p{L}\p{N}_]))/giu, `@${WORD_JOINER}`);
 
-/** User text for a mrkdwn field: escaped, and no broadcast. */
-export const mrkdwn = (text: string): string => breakBroadcasts(escapeMrkdwn(text));
+/** User text for a mrkdwn field: escaped, no broadcast, no bidirectional control (../bidi.ts). */
+export const mrkdwn = (text: string): string => breakBroadcasts(escapeMrkdwn(neutraliseBidi(text)));
 
-/** User text for a plain_text field (not parsed for markup, but still no broadcast). */
-export const plain = (text: string): string => breakBroadcasts(text);
+/** User text for a plain_text field (not parsed for markup, but still no broadcast nor bidi control). */
+export const plain = (text: string): string => breakBroadcasts(neutraliseBidi(text));
 
 /** A link in mrkdwn: `<url|label>`, both escaped (a `|` or `>` in the label cannot end it early). */
 export const link = (url: string, label: string): string =>
