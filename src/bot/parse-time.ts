@@ -2,11 +2,11 @@
 // Every zone and daylight-saving computation is luxon's; the code here only picks between its answers.
 
 import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
-// What Herald writes after a time (`15:13 PDT Vancouver`) is what it reads: one source of abbreviations.
-import { zoneAbbreviation } from '../templates/time.js';
 import { suggest, type ZoneDef } from './catalog.js';
 import { TIME_FORMS } from './command-spec.js';
 import { accept, type Result, refuse, shorten } from './refusal.js';
+// What Herald writes after a time (`15:13 PDT Vancouver`) is what it reads: one source of abbreviations.
+import { zoneAbbreviation } from './zone-names.js';
 
 export interface TimeContext {
   now: number;

@@ -3,14 +3,8 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import {
-  formatDay,
-  formatEventTime,
-  formatIsoUtc,
-  formatOffset,
-  formatStamp,
-  zoneAbbreviation,
-} from '../../src/templates/time.js';
+import { formatOffset, zoneAbbreviation } from '../../src/bot/zone-names.js';
+import { formatDay, formatEventTime, formatIsoUtc, formatStamp } from '../../src/templates/time.js';
 
 const ZONES = [
   'America/Vancouver',

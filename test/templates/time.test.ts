@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ZoneDef } from '../../src/bot/catalog.js';
+import { formatOffset, zoneAbbreviation } from '../../src/bot/zone-names.js';
 import {
   annotateTimes,
   formatDay,
   formatEventTime,
   formatIsoUtc,
-  formatOffset,
   formatStamp,
   formatZoneLine,
-  zoneAbbreviation,
 } from '../../src/templates/time.js';
 
 // Fixed instants only: nothing here reads the clock.
