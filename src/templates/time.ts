@@ -7,7 +7,8 @@
 // luxon checks zone names and supplies abbreviations; chrono reads the dates written in a message's text. A site rebuild formats hundreds of thousands of
 // instants, so the hot paths build no DateTime per call: UTC fields come from Date, local fields from a
 // kept formatter (measured: 7x faster than a luxon DateTime per call; see docs/benchmarks.md).
-import * as chrono from 'chrono-node';
+import { createRequire } from 'node:module';
+import type * as ChronoEnglish from 'chrono-node/en';
 import { IANAZone } from 'luxon';
 import type { ZoneDef } from '../bot/catalog.js';
 import { abbreviationAt, formatOffset, zoneAbbreviation } from '../bot/zone-names.js';
@@ -285,7 +286,7 @@ function readDates(text: string, written: number): readonly TextDate[] {
   // chrono takes about a millisecond a post; most posts name no day at all, and that is cheap to see.
   if (!DATE_HINT.test(text)) return [];
   const found: TextDate[] = [];
-  for (const r of chrono.en.GB.parse(text, { instant: new Date(written), timezone: 0 })) {
+  for (const r of chronoEnglish().GB.parse(text, { instant: new Date(written), timezone: 0 })) {
     const c = r.start;
     const tags = [...c.tags()];
     if (tags.includes('casualReference/now') || tags.some((t) => t.startsWith('result/relative'))) continue;
@@ -297,6 +298,17 @@ function readDates(text: string, written: number): readonly TextDate[] {
     found.push({ start: r.index, end: r.index + r.text.length, midnight: Date.UTC(year, month - 1, day) });
   }
   return found;
+}
+
+let chronoModule: typeof ChronoEnglish | undefined;
+
+/**
+ * chrono's English parsers, loaded on the first text that needs them: importing chrono-node whole takes
+ * 0.4–0.8 s (every locale), its English part about 0.1 s, and most commands never read a date in a text.
+ */
+function chronoEnglish(): typeof ChronoEnglish {
+  chronoModule ??= createRequire(import.meta.url)('chrono-node/en') as typeof ChronoEnglish;
+  return chronoModule;
 }
 
 /** Every date chrono reads has a month or weekday name, a relative day, or digits around `-`, `/` or `.`. */
