@@ -48,6 +48,8 @@ export type Command =
       number: number | null;
     }
   | { kind: 'resolve'; incident: IncidentRef; message: MessageSource; at: ReadTime | null; tags: string[] }
+  /** Calls a scheduled or running maintenance off, saying why: published as a cancellation, never "completed". */
+  | { kind: 'cancel'; incident: IncidentRef; message: MessageSource; tags: string[] }
   | {
       kind: 'maintenance';
       system: string;
@@ -83,6 +85,7 @@ export const WRITING_KINDS: ReadonlySet<CommandKind> = new Set([
   'change',
   'update',
   'resolve',
+  'cancel',
   'maintenance',
   'notice',
   'edit',
