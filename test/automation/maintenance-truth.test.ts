@@ -150,6 +150,46 @@ describe('case 1: a maintenance called off is not carried out in public', () => 
     expect(m.asked).toEqual([]);
   });
 
+  it('a maintenance whose announcement an older Herald let be retracted is never started, announced or asked about', async () => {
+    const m = world('2026-12-03T16:00:00Z');
+    m.say('maintenance nc018 mysql "Restarting MySQL." --start 16:12 --end 16:14');
+    const store = m.w.herald.store;
+    const announcement = store.post(1, 1);
+    if (!announcement) throw new Error('no announcement');
+    // As the old `retract 1.1` wrote it (today's refuses it: cancel_first), straight into the store.
+    store.transact((repo) =>
+      repo.apply({
+        kind: 'retract',
+        incident: { id: 1, patch: {} },
+        post: null,
+        edit: null,
+        retract: {
+          postId: announcement.id,
+          reason: 'Wrong date.',
+          author: 'ops',
+          at: Date.parse('2026-12-03T16:01:00Z'),
+        },
+        components: [],
+        outlets: [],
+        audit: {
+          at: Date.parse('2026-12-03T16:01:00Z'),
+          actor: ops,
+          text: 'retract 1.1 "Wrong date."',
+          result: 'ok',
+          code: 'retract',
+        },
+      }),
+    );
+    for (const t of ['16:11', '16:12', '16:14', '17:00']) await m.at(`2026-12-03T${t}:00Z`);
+    expect(store.postsOf(1)).toHaveLength(1);
+    expect(store.steps(1).map((s) => [s.key, s.outcome, s.note])).toEqual([
+      ['start', 'skipped', 'its announcement was retracted'],
+      ['end-prompt', 'skipped', 'its announcement was retracted'],
+    ]);
+    expect(m.state('nc018', 'mysql')).toBe('operational');
+    expect(m.asked).toEqual([]);
+  });
+
   it('cancel refuses what is not a maintenance to call off, writing nothing', () => {
     const m = world('2026-12-03T16:00:00Z');
     m.say('nc018 smtp down "Spam."');
