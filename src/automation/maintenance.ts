@@ -151,7 +151,8 @@ export function createMaintenanceJob(deps: MaintenanceDeps): ScheduledJob {
       for (let incident of due.reverse()) {
         for (;;) {
           const recorded = new Set(store.steps(incident.id).map((s) => s.key));
-          const next = nextStep(incident, recorded, now, remindersMs);
+          const withdrawn = (store.post(incident.id, 1)?.retractedAt ?? null) !== null;
+          const next = nextStep(incident, recorded, now, remindersMs, withdrawn);
           if (!next) {
             const upcoming = maintenanceSteps(incident, remindersMs).find((s) => !recorded.has(s.key));
             if (upcoming && upcoming.dueAt > now && (nextAt === null || upcoming.dueAt < nextAt))

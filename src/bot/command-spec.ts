@@ -8,6 +8,7 @@ export type SubcommandId =
   | 'change'
   | 'update'
   | 'resolve'
+  | 'cancel'
   | 'maintenance'
   | 'notice'
   | 'edit'
@@ -22,6 +23,7 @@ export const SUBCOMMAND_ORDER: readonly SubcommandId[] = [
   'change',
   'update',
   'resolve',
+  'cancel',
   'maintenance',
   'notice',
   'edit',
@@ -213,6 +215,18 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
       '/status resolve nc018 smtp "We’ve cleaned up the spam and restarted SMTP on server NC018. You can now send email again." --at 22:13',
       '/status resolve 42 --template spam-restart --at 22:13',
     ],
+  },
+  cancel: {
+    id: 'cancel',
+    usage: '/status cancel <incident> "<reason>"',
+    summary: 'Call off a maintenance, saying why: published as cancelled.',
+    args: [
+      { name: 'incident', description: 'the maintenance number or component' },
+      { name: 'reason', description: 'why it is called off, in quotes' },
+    ],
+    options: [],
+    required: [],
+    examples: ['/status cancel 6 "We have postponed the MySQL restart; a new date will follow."'],
   },
   maintenance: {
     id: 'maintenance',

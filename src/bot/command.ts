@@ -51,6 +51,8 @@ export type Command =
       number: number | null;
     }
   | { kind: 'resolve'; incident: IncidentRef; message: MessageSource; at: ReadTime | null; tags: string[] }
+  /** Calls a scheduled or running maintenance off, saying why: published as a cancellation, never "completed". */
+  | { kind: 'cancel'; incident: IncidentRef; message: MessageSource; tags: string[] }
   | {
       kind: 'maintenance';
       system: string;
@@ -86,6 +88,7 @@ export const WRITING_KINDS: ReadonlySet<CommandKind> = new Set([
   'change',
   'update',
   'resolve',
+  'cancel',
   'maintenance',
   'notice',
   'edit',

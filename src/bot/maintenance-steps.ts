@@ -57,11 +57,17 @@ export function nextStep(
   done: ReadonlySet<string>,
   now: number,
   remindersMs: readonly number[],
+  /** Its announcement (post 1) was retracted: nothing is done for it, each step recorded as skipped. */
+  withdrawn = false,
 ): NextStep | null {
+  // Cancelled or completed: nothing more, ever.
   if (incident.status !== 'scheduled' && incident.status !== 'in_progress') return null;
   const waiting = maintenanceSteps(incident, remindersMs).filter((s) => !done.has(s.key));
   const step = waiting[0];
   if (!step || step.dueAt > now) return null;
+  // `retract` of an active maintenance's announcement is refused (`cancel` calls it off), but a database
+  // from before that rule may hold one: a withdrawn announcement is not carried out in public.
+  if (withdrawn) return { step, action: 'skip', why: 'its announcement was retracted' };
   switch (step.kind) {
     case 'reminder': {
       if (incident.status !== 'scheduled')

@@ -118,6 +118,7 @@ export function parseCommand(text: string, ctx: ParseContext): Result<Command> {
       return parseChange(p, options.value, raw, ctx);
     case 'update':
     case 'resolve':
+    case 'cancel':
       return parseIncidentCommand(id, p, options.value, raw, ctx);
     case 'maintenance':
       return parseMaintenance(p, options.value, raw, ctx);
@@ -456,7 +457,7 @@ interface TemplateFills {
  * checked, so that one left unfilled is refused here, naming it and how to fill it. Its tags join `--tag`'s.
  */
 function readMessageSource(
-  id: 'change' | 'update' | 'resolve',
+  id: 'change' | 'update' | 'resolve' | 'cancel',
   p: Positional,
   words: readonly Token[],
   raw: RawOptions,
@@ -799,7 +800,7 @@ function parseIncidentRef(
 }
 
 function parseIncidentCommand(
-  id: 'update' | 'resolve',
+  id: 'update' | 'resolve' | 'cancel',
   p: Positional,
   o: Options,
   raw: RawOptions,
@@ -828,6 +829,7 @@ function parseIncidentCommand(
   if (id === 'resolve') {
     return accept({ kind: 'resolve', incident, message: message.value.message, at: o.at, tags });
   }
+  if (id === 'cancel') return accept({ kind: 'cancel', incident, message: message.value.message, tags });
   return accept({
     kind: 'update',
     incident,

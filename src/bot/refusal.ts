@@ -21,6 +21,14 @@ export type RefusalCode =
   /** A promised next update on a post that closes its incident. */
   | 'promise_on_close'
   | 'end_before_start'
+  /** A post's event time (`--at`), or a close, before its incident opened (or its maintenance started). */
+  | 'before_open'
+  /** `cancel` of an outage or notice: only maintenance is cancelled; outages are resolved. */
+  | 'not_maintenance'
+  /** `resolve` of a maintenance that has not started: it would publish "completed" for work never done. */
+  | 'not_started'
+  /** Retracting the announcement of a maintenance still to happen: `cancel` calls it off. */
+  | 'cancel_first'
   | 'unknown_incident'
   | 'ambiguous_incident'
   | 'incident_closed'

@@ -63,3 +63,8 @@ export function updateTitle(templates: TitleTemplates, incidentTitle: string, n:
 export function completedTitle(templates: TitleTemplates, incidentTitle: string): string {
   return fill(templates.completed, { title: incidentTitle });
 }
+
+/** A cancelled maintenance's last post: not configurable, so that no template can make it read "completed". */
+export function cancelledTitle(incidentTitle: string): string {
+  return `${incidentTitle}: cancelled`;
+}

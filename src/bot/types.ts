@@ -5,8 +5,12 @@ export type ComponentState = 'operational' | 'degraded' | 'down' | 'maintenance'
 export const COMPONENT_STATES: readonly ComponentState[] = ['operational', 'degraded', 'down', 'maintenance'];
 
 export type IncidentKind = 'outage' | 'maintenance' | 'notice';
-/** open: an outage or notice in progress; scheduled/in_progress/completed: a maintenance; resolved: closed. */
-export type IncidentStatus = 'open' | 'resolved' | 'scheduled' | 'in_progress' | 'completed';
+/**
+ * open: an outage or notice in progress; resolved: closed. A maintenance is scheduled (announced, not
+ * started: its components are untouched), in_progress, completed (it happened), or cancelled (called off
+ * with `cancel`: it never happens, and Herald's scheduler does nothing more for it).
+ */
+export type IncidentStatus = 'open' | 'resolved' | 'scheduled' | 'in_progress' | 'completed' | 'cancelled';
 
 /** Where a command came from; `herald` is Herald itself (its scheduler), never a person. */
 export type Platform = 'shell' | 'slack' | 'discord' | 'herald';
@@ -46,7 +50,7 @@ export interface Incident {
   /** The state an outage put its components in (down or degraded); maintenance for a maintenance. */
   impact: ComponentState | null;
   openedAt: number;
-  /** When it was resolved or completed. */
+  /** When it was resolved, completed or cancelled. */
   closedAt: number | null;
   /** Maintenance window. */
   startsAt: number | null;

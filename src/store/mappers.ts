@@ -18,7 +18,14 @@ import { COMPONENT_STATES } from '../bot/types.js';
 import { readRow } from './rows.js';
 
 const KINDS: readonly IncidentKind[] = ['outage', 'maintenance', 'notice'];
-const STATUSES: readonly IncidentStatus[] = ['open', 'resolved', 'scheduled', 'in_progress', 'completed'];
+const STATUSES: readonly IncidentStatus[] = [
+  'open',
+  'resolved',
+  'scheduled',
+  'in_progress',
+  'completed',
+  'cancelled',
+];
 export const PLATFORMS: readonly Platform[] = ['shell', 'slack', 'discord', 'herald'];
 const ACTIONS: readonly DeliveryAction[] = ['publish', 'edit', 'retract'];
 const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'sent', 'failed'];

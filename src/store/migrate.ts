@@ -85,14 +85,27 @@ export function migrate(
   const latest = steps.at(-1)?.version ?? 0;
   const from = userVersion(db);
   if (from > latest) throw new SchemaTooNewError(path.basename(db.name), from, latest);
-  for (const step of steps) {
-    if (step.version <= from) continue;
-    db.transaction(() => {
-      // Another process may have migrated since we looked; IMMEDIATE makes this check and the step atomic.
-      if (userVersion(db) >= step.version) return;
-      db.exec(step.sql);
-      db.pragma(`user_version = ${step.version}`);
-    }).immediate();
+  if (steps.every((step) => step.version <= from)) return { from, to: from };
+  // A step may rebuild a table others refer to (SQLite's way to change a constraint: 009): foreign keys are
+  // off while steps run (the pragma cannot change inside a transaction) and checked before each commits.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (foreignKeys) db.pragma('foreign_keys = OFF');
+  try {
+    for (const step of steps) {
+      if (step.version <= from) continue;
+      db.transaction(() => {
+        // Another process may have migrated since we looked; IMMEDIATE makes this check and the step atomic.
+        if (userVersion(db) >= step.version) return;
+        db.exec(step.sql);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) {
+          throw new Error(`migration ${step.name} breaks ${broken.length} foreign key reference(s)`);
+        }
+        db.pragma(`user_version = ${step.version}`);
+      }).immediate();
+    }
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
   }
   return { from, to: userVersion(db) };
 }

@@ -49,6 +49,7 @@ const STATUS_WORDS: Record<IncidentStatus, string> = {
   scheduled: 'Scheduled',
   in_progress: 'In progress',
   completed: 'Completed',
+  cancelled: 'Cancelled',
 };
 
 /** An instant for `<time datetime>`: the machine form and the words shown. */

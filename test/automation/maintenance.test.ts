@@ -231,12 +231,17 @@ describe('a scheduled maintenance runs itself', () => {
     ]);
   });
 
-  it('completed (or cancelled) before its time: nothing more is posted', async () => {
+  it('cancelled before its time: published as cancelled, and nothing more is posted', async () => {
     const m = scheduled();
-    m.world.record('resolve 1 "Cancelled: the migration is postponed."');
+    m.world.record('cancel 1 "The migration is postponed."');
     await m.at('2013-05-04T00:00:00Z');
-    expect(m.posts()).toHaveLength(2);
+    expect(m.posts().map((p) => p.title)).toEqual([
+      'Scheduled maintenance: Web server on server NC018',
+      'Scheduled maintenance: Web server on server NC018: cancelled',
+    ]);
+    expect(m.incident().status).toBe('cancelled');
     expect(m.steps()).toEqual([]);
+    expect(m.asked).toEqual([]);
   });
 
   it('without --end its author is never asked; a reminder whose time came before the announcement is not planned', async () => {

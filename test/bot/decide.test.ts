@@ -201,7 +201,7 @@ describe('the answer', () => {
 
   it('echoes a time it took, as it read it', () => {
     core.setNow('2012-07-27T22:20:51Z');
-    recorded(core.run('nc018 smtp down "x"'));
+    recorded(core.run('nc018 smtp down "x" --at 21:39'));
     const text = renderReplyText(core.run('nc018 smtp up "back" --at 15:13 Vancouver'), testSettings);
     expect(text).toContain(
       'Event time: 27 July 2012 22:13 UTC (15:13 PDT Vancouver · 00:13 CAT Lusaka, 28 July)',
