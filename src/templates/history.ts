@@ -109,8 +109,11 @@ function dayHistory(
   recordsFrom: number | null,
 ): DayHistory {
   const end = Math.min(dayStart + DAY_MS, now);
-  // Only the part of the day since the first record is observed.
-  const start = recordsFrom === null ? dayStart : Math.min(Math.max(dayStart, recordsFrom), end);
+  // A day wholly before the first record is not observed at all; the day of the first record counts whole
+  // (days are the bar's unit, and counting it from the record, which is an incident, would start every
+  // uptime figure inside an outage).
+  const noData = recordsFrom !== null && dayStart + DAY_MS <= recordsFrom;
+  const start = noData ? end : dayStart;
   const observedMs = Math.max(0, end - start);
   const clipped = segments
     .map((s) => ({ ...s, from: Math.max(s.from, start), to: Math.min(s.to, end) }))
@@ -158,7 +161,6 @@ function dayHistory(
 
   const state = AFFECTED.find((st) => stateMs[st] > 0) ?? 'operational';
   const label = formatDay(dayStart);
-  const noData = recordsFrom !== null && end <= recordsFrom;
   return {
     start: dayStart,
     date: new Date(dayStart).toISOString().slice(0, 10),
