@@ -414,7 +414,7 @@ describe('renderIndexHtml', () => {
         components: [],
         incidents: [],
         recent: [],
-        recordsFrom: now + 1,
+        recordsFrom: now + 2 * 86_400_000,
       }),
     );
     expect(visibleText(future)).toContain('No data yet for the last 90 days');
