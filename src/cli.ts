@@ -15,7 +15,7 @@ import {
 } from './app.js';
 import type { Actor } from './bot/types.js';
 import { type Config, loadConfig } from './config.js';
-import { STATUS_BLOG_STORY } from './demo/status-blog.js';
+import { STATUS_BLOG_EPILOGUE, STATUS_BLOG_STORY } from './demo/status-blog.js';
 import { EXIT } from './exit-codes.js';
 import { type Logger, loggerFor } from './logger.js';
 import { acquireDataLock, type DataLock, DataLockedError } from './ops/data-lock.js';
@@ -395,7 +395,7 @@ async function demo(args: string[], io: Io): Promise<number> {
   let now = 0;
   const herald = createHerald(config, { log, clock: { now: () => now } });
   try {
-    for (const step of STATUS_BLOG_STORY) {
+    for (const step of [...STATUS_BLOG_STORY, ...STATUS_BLOG_EPILOGUE]) {
       now = Date.parse(step.at);
       const outcome = herald.handle({
         text: step.command,
@@ -408,7 +408,7 @@ async function demo(args: string[], io: Io): Promise<number> {
     await herald.publisher.runOnce();
     const written = herald.site.rebuild();
     io.stdout.write(
-      `Demo: ${STATUS_BLOG_STORY.length} posts of the reference blog in ${dataDir}; ${written.length} site files in ${config.paths.publicDir}\n`,
+      `Demo: ${STATUS_BLOG_STORY.length} posts of the reference blog (and ${STATUS_BLOG_EPILOGUE.length} closing its notices) in ${dataDir}; ${written.length} site files in ${config.paths.publicDir}\n`,
     );
   } finally {
     await herald.close();

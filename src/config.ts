@@ -66,6 +66,8 @@ const fileSchema = z.strictObject({
     }),
     description: z.string().default(''),
     feedItems: z.number().int().min(1).max(1000).default(50),
+    /** Who the public pages and feeds say posted ("NinerNet staff"); the site's title when left out. */
+    signature: z.string().trim().min(1).max(100).optional(),
   }),
   zones: z
     .array(
@@ -198,6 +200,8 @@ export interface SiteConfig {
   baseUrl: string;
   description: string;
   feedItems: number;
+  /** Who the site and feeds say posted: never a login. Left out, the site's title. */
+  signature?: string;
 }
 
 export interface TwitterCredentials {

@@ -1,7 +1,7 @@
 // The publisher: drains the outbox, outlet by outlet, and records what became of each delivery. A failing
 // outlet never blocks the others; a transient failure is retried with exponential backoff and jitter.
 
-import type { OutboundItem, Outlet } from './adapters/outlets/outlet.js';
+import type { DeliveryResult, OutboundItem, Outlet } from './adapters/outlets/outlet.js';
 import type { Clock } from './bot/handle-command.js';
 import type { Outbox, Settlement } from './bot/ports.js';
 import type { Delivery } from './bot/types.js';
@@ -89,13 +89,27 @@ export function createPublisher(options: PublisherOptions): Publisher {
     return flush;
   }
 
+  /**
+   * A threaded outlet must stop at the first delivery it is to retry (Outlet.deliver): one sent after it
+   * has overtaken it, which nothing can undo. Said loudly, so that such an outlet is found and fixed.
+   */
+  function checkOrder(outlet: Outlet, results: readonly DeliveryResult[]): void {
+    const waiting = results.findIndex((r) => !r.ok && r.retry);
+    const overtaking = waiting < 0 ? undefined : results.slice(waiting + 1).find((r) => r.ok);
+    if (overtaking)
+      log.error(
+        { outlet: outlet.name, delivery: overtaking.id, waiting: results[waiting]?.id },
+        'an outlet sent a delivery past one it is to retry: its announcements are out of order',
+      );
+  }
+
   /** One pass over one outlet's due deliveries. */
   async function pass(outlet: Outlet): Promise<PublishReport> {
     const report: PublishReport = { outlet: outlet.name, sent: 0, retrying: 0, failed: 0, errors: [] };
     const due = outbox.due(clock.now(), { outlet: outlet.name, ordered: outlet.threaded });
     if (!due.length) return report;
     const items: OutboundItem[] = [];
-    let results: Awaited<ReturnType<Outlet['deliver']>> = [];
+    let results: DeliveryResult[] = [];
     for (const d of due) {
       const post = render(d);
       if (post) items.push({ delivery: { ...d, attempts: d.attempts + 1 }, post, thread: outbox.thread(d) });
@@ -111,6 +125,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       log.error({ err: error, outlet: outlet.name }, 'outlet failed');
       results = due.map((d) => ({ id: d.id, ok: false as const, retry: true as const, error: message }));
     }
+    if (outlet.threaded) checkOrder(outlet, results);
     const byId = new Map(due.map((d) => [d.id, d]));
     const attempts = new Map(due.map((d) => [d.id, d.attempts + 1]));
     /** A delivery's log lines carry the request id of the command that queued it (stored with the row). */
@@ -187,8 +202,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
   }
 
   /**
-   * Passes over one outlet until one sends nothing (a threaded outlet sends an incident's next post only
-   * after the last). Each outlet drains on its own, so a network that hangs until its timeout holds up
+   * Passes over one outlet until one settles nothing for good (a threaded outlet sends an incident's next
+   * post only after the last, and nothing past a delivery that waits to be retried). Each outlet drains on its own, so a network that hangs until its timeout holds up
    * only itself, never the site or the other networks.
    */
   async function drain(outlet: Outlet): Promise<PublishReport> {
@@ -205,7 +220,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
       total.retrying += r.retrying;
       total.failed += r.failed;
       total.errors.push(...r.errors);
-      if (stopped || r.sent === 0) break;
+      // A permanent failure is progress too: a threaded outlet's next pass steps over what it held back.
+      if (stopped || r.sent + r.failed === 0) break;
     }
     return total;
   }

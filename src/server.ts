@@ -1,12 +1,14 @@
 // One HTTP server: the status site (static files from the public folder), GET /healthz, GET /metrics, and —
-// mounted by the chat adapters — the Slack and Discord endpoints. express.static (send) gives content
-// types, ETag, Last-Modified and conditional GETs, and refuses paths that leave the folder.
+// mounted by the chat adapters — the Slack and Discord endpoints. The files are served by static-files.ts:
+// one whole version of a file per response (never express.static, which could tear a file renamed over
+// while it was read), with content types, ETag, Last-Modified, conditional GETs, and nothing outside the
+// folder.
 
-import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from './logger.js';
+import { readWholeFile, serveStaticFiles } from './static-files.js';
 
 export interface Health {
   ok: boolean;
@@ -29,13 +31,6 @@ export interface RunningServer {
   port: number;
   close(): Promise<void>;
 }
-
-/** Content types the feeds are known by; the rest come from their extension. */
-const FEED_TYPES: Record<string, string> = {
-  'rss.xml': 'application/rss+xml; charset=utf-8',
-  'atom.xml': 'application/atom+xml; charset=utf-8',
-  'feed.json': 'application/feed+json; charset=utf-8',
-};
 
 export function createHttpApp(options: HttpServerOptions): Express {
   const app = express();
@@ -72,33 +67,14 @@ export function createHttpApp(options: HttpServerOptions): Express {
     });
   }
   for (const route of options.routes ?? []) app.use(route.path, route.router);
-  app.use(
-    express.static(options.publicDir, {
-      index: 'index.html',
-      dotfiles: 'ignore',
-      redirect: true,
-      etag: true,
-      lastModified: true,
-      fallthrough: true,
-      setHeaders(res, file) {
-        const type = FEED_TYPES[path.basename(file)];
-        if (type) res.setHeader('Content-Type', type);
-        if (file.endsWith('.html')) {
-          res.setHeader(
-            'Content-Security-Policy',
-            "default-src 'none'; style-src 'self'; img-src 'self' data:",
-          );
-        }
-        // A status page must not be stale for long: caches revalidate with the ETag after a minute.
-        res.setHeader('Cache-Control', 'public, max-age=60, must-revalidate');
-      },
-    }),
-  );
-  app.use((req, res) => {
-    const notFound = path.join(options.publicDir, '404.html');
+  app.use(serveStaticFiles(options.publicDir));
+  app.use(async (req, res, next) => {
     res.status(404);
-    if (req.method === 'GET' && fs.existsSync(notFound)) res.type('html').sendFile(notFound);
-    else res.type('text').send('Not found\n');
+    // Read like every other file (one open), so that a rebuild renaming it over is never served torn.
+    const page =
+      req.method === 'GET' ? await readWholeFile(path.join(options.publicDir, '404.html')).catch(next) : null;
+    if (page?.kind === 'file') res.type('html').send(page.body);
+    else if (!res.headersSent) res.type('text').send('Not found\n');
   });
   // express's final handler would print a stack trace; a refused path (403) and the rest get a plain answer.
   app.use(

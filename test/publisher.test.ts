@@ -313,6 +313,72 @@ describe('the publisher', () => {
   });
 });
 
+describe('a threaded outlet gets posts in the order they were recorded (issue 15, case 8)', () => {
+  it("holds later incidents' posts behind a retry, instead of letting them overtake it", async () => {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    const sent: number[] = [];
+    const social = scriptedOutlet(
+      'mastodon',
+      (d, call) => {
+        // The first attempt at post 1 looks failed (a timeout after it landed, say).
+        if (d.postId === 1 && call === 1) return { ok: false, retry: true, error: 'timed out' };
+        sent.push(d.postId);
+        return { ok: true, remoteId: `m${d.postId}`, remoteUrl: null };
+      },
+      true,
+    );
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      render,
+      outlets: [social.outlet],
+      clock: { now: core.now },
+      log: silent,
+      random: () => 0,
+    });
+    await publisher.runOnce();
+    // Another incident's first post, recorded while post 1 waits out its backoff, waits behind it.
+    recorded(core.run('nc026 web down "websites are down"'));
+    await publisher.runOnce();
+    expect(social.batches).toEqual([[1]]);
+    expect(
+      core.store.deliveries({ outlet: 'mastodon' }).map((d) => [d.postId, d.status, d.attempts]),
+    ).toEqual([
+      [1, 'pending', 1],
+      [2, 'pending', 0],
+    ]);
+    core.setNow(core.now() + 60 * 60_000);
+    await publisher.runOnce();
+    expect(sent).toEqual([1, 2]);
+  });
+
+  it("lets a permanently failed post hold back only its own incident's later posts", async () => {
+    recorded(core.run('nc018 smtp down "spam cleanup"'));
+    recorded(core.run('update 1 "still cleaning"'));
+    recorded(core.run('nc026 web down "websites are down"'));
+    const social = scriptedOutlet(
+      'twitter',
+      (d) =>
+        d.postId === 1
+          ? { ok: false, retry: false, error: 'refused for good' }
+          : { ok: true, remoteId: `t${d.postId}`, remoteUrl: null },
+      true,
+    );
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      render,
+      outlets: [social.outlet],
+      clock: { now: core.now },
+      log: silent,
+    });
+    await publisher.runOnce();
+    expect(core.store.deliveries({ outlet: 'twitter' }).map((d) => [d.postId, d.status])).toEqual([
+      [1, 'failed'],
+      [2, 'pending'],
+      [3, 'sent'],
+    ]);
+  });
+});
+
 describe('staff see and retry deliveries by command', () => {
   it('`deliveries <post>` shows each outlet: sent with its link, failed with the reason; `retry` re-queues', async () => {
     recorded(core.run('nc018 smtp down "spam cleanup"'));

@@ -9,10 +9,10 @@ import { tempDir } from './helpers/core.js';
 import { testLog } from './helpers/log.js';
 
 /** A raw GET, so that the path reaches the server exactly as written (no client-side normalisation). */
-function get(port: number, rawPath: string, headers: http.OutgoingHttpHeaders = {}) {
+function get(port: number, rawPath: string, headers: http.OutgoingHttpHeaders = {}, method = 'GET') {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
     (resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path: rawPath, method: 'GET', headers }, (res) => {
+      const req = http.request({ host: '127.0.0.1', port, path: rawPath, method, headers }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c) => {
@@ -75,6 +75,30 @@ describe('the HTTP server', () => {
     expect(r.headers['x-content-type-options']).toBe('nosniff');
     const again = await get(server.port, p, { 'if-none-match': r.headers.etag as string });
     expect(again.status).toBe(304);
+  });
+
+  it('answers HEAD with the headers of GET and no body', async () => {
+    const full = await get(server.port, '/rss.xml');
+    const head = await get(server.port, '/rss.xml', {}, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(full.body)));
+    expect(head.headers.etag).toBe(full.headers.etag);
+    expect(head.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
+  });
+
+  it('answers If-Modified-Since with 304, and a folder without its slash with a redirect', async () => {
+    const r = await get(server.port, '/index.html');
+    const again = await get(server.port, '/index.html', {
+      'if-modified-since': r.headers['last-modified'] as string,
+    });
+    expect(again.status).toBe(304);
+    expect(again.body).toBe('');
+    const folder = await get(server.port, '/incidents?x=1');
+    expect(folder.status).toBe(301);
+    expect(folder.headers.location).toBe('/incidents/?x=1');
+    expect(r.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(r.headers['cache-control']).toBe('public, max-age=60, must-revalidate');
   });
 
   it('answers an unknown page with 404 and the 404 page', async () => {

@@ -84,6 +84,36 @@ describe('the status site in Chromium', () => {
     await page.context().close();
   });
 
+  it('shows an open incident and its latest update on the first screen, on a phone and a desktop', async () => {
+    app.setNow('2012-07-27T21:55:00Z');
+    app.record('update 1 "We have found the compromised account and are cleaning the mail queue now."');
+    await app.herald.publisher.runOnce();
+    for (const viewport of [
+      { width: 390, height: 844 },
+      { width: 1280, height: 800 },
+    ]) {
+      const page = await open('/', viewport);
+      const card = page.locator('li.open-incident').first();
+      const title = card.getByRole('link', { name: 'SMTP on NC018 shut down' });
+      const latest = card.locator('.latest');
+      expect(await latest.innerText()).toContain('cleaning the mail queue now');
+      expect(await latest.innerText()).toContain('27 July 2012 21:55:00 +0000');
+      // Both wholly within the first screen, before any scrolling.
+      for (const [what, box] of [
+        ['title', await title.boundingBox()],
+        ['latest update', await latest.boundingBox()],
+      ] as const) {
+        expect(box, `${what} at ${viewport.width} px`).not.toBeNull();
+        expect((box?.y ?? 0) + (box?.height ?? 0), `${what} at ${viewport.width} px`).toBeLessThanOrEqual(
+          viewport.height,
+        );
+      }
+      // The banner names and links the incident too.
+      await expect.poll(() => page.locator('.overall a').first().innerText()).toBe('SMTP on NC018 shut down');
+      await page.context().close();
+    }
+  });
+
   it('shows the recovery after `up`, with the restart time converted', async () => {
     app.setNow('2012-07-27T22:20:51Z');
     app.record(
@@ -93,7 +123,12 @@ describe('the status site in Chromium', () => {
     const page = await open('/');
     const body = await page.locator('body').innerText();
     expect(body).toContain('SMTP on server NC018 restarted');
-    const smtp = page.getByRole('row', { name: /SMTP/ }).first();
+    // A healthy system is one line; opening it (a <details>, no JavaScript) shows its components.
+    const nc018 = page.locator('details#system-nc018');
+    expect(await nc018.getAttribute('open')).toBeNull();
+    expect(await nc018.locator(':scope > summary').innerText()).toMatch(/NC018\s*✓\s*Operational/);
+    await nc018.locator(':scope > summary').click();
+    const smtp = nc018.getByRole('row', { name: /SMTP/ }).first();
     expect(await smtp.innerText()).toMatch(/✓\s*Operational/);
     expect(body).not.toMatch(/✕\s*Down/);
     const incident = await open('/incidents/1.html');

@@ -232,6 +232,13 @@ describe('herald publish and herald demo', () => {
       expect(r.stdout).toContain('Demo: 10 posts of the reference blog');
       const index = fs.readFileSync(path.join(world.dir, 'demo', 'public', 'index.html'), 'utf8');
       expect(index).toContain('Email migration: Update 14');
+      // Built today, the demo must not show 2013's notices as open now: the story's notices are closed.
+      expect(index).toContain('There are no open incidents.');
+      expect(index).toContain('All systems operational');
+      const notice = fs.readFileSync(path.join(world.dir, 'demo', 'public', 'incidents', '5.html'), 'utf8');
+      expect(notice).toMatch(/<dt>Status<\/dt><dd>Resolved<\/dd>/);
+      expect(notice).toContain('Posted by <bdi>NinerNet staff</bdi>');
+      expect(index + notice).not.toMatch(/Posted by NinerNet<|Posted by <bdi>NinerNet<\/bdi>/);
       expect(fs.existsSync(path.join(world.dir, 'demo', 'public', 'incidents', '5.html'))).toBe(true);
       // Refuses to overwrite an existing demo.
       expect(world.run(['demo', '--no-serve']).status).toBe(1);

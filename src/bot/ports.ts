@@ -153,8 +153,9 @@ export interface Preview {
  */
 export interface Outbox {
   /**
-   * Pending deliveries whose next attempt is due, oldest first. `ordered`: only those whose earlier
-   * deliveries to the same outlet in the same incident are all sent, so that a reply has its parent.
+   * Pending deliveries whose next attempt is due, oldest first. `ordered`: each outlet's in the order they
+   * were recorded, up to the first that must wait (not yet due, or its incident's previous post to the
+   * outlet not yet sent, so that a reply has its parent); one behind a failed post of its incident is skipped.
    */
   due(now: number, options?: { outlet?: string; limit?: number; ordered?: boolean }): Delivery[];
   /**

@@ -89,3 +89,29 @@ export const STATUS_BLOG_STORY: readonly StoryStep[] = [
     '--tag migration,tls,spam',
   ),
 ];
+
+/**
+ * After the blog's last post: its three notices closed, as the story ended them (the migration from NC018 to
+ * NC026 was "largely completed" and the 29 October post was "the last" about it). These posts are the
+ * demo's, not the blog's: without them a demo built today would show 2013's notices as open now.
+ */
+export const STATUS_BLOG_EPILOGUE: readonly StoryStep[] = [
+  step(
+    '2013-10-29T09:00:00Z',
+    'resolve 5',
+    'The email migration is complete; the post above was the last update about it.',
+    '',
+  ),
+  step(
+    '2013-10-29T09:01:00Z',
+    'resolve 3',
+    'Websites and email have moved from server NC018 to NC026: the replacement is complete.',
+    '',
+  ),
+  step(
+    '2013-10-29T09:02:00Z',
+    'resolve 4',
+    'Mail is now handled by NC026, whose anti-spam systems replace the defences on NC018.',
+    '',
+  ),
+];

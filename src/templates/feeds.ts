@@ -12,6 +12,7 @@ import { type Category, Feed, type Item } from 'feed';
 import type { SiteConfig } from '../config.js';
 import { escapeHtml } from './html/escape.js';
 import type { RenderedPost, RenderedText } from './post.js';
+import { publicSignature } from './site-view.js';
 import { formatIsoUtc } from './time.js';
 
 export interface RenderedFeeds {
@@ -57,7 +58,7 @@ function entryTitle(post: RenderedPost): string {
 }
 
 function correctionNote(post: RenderedPost): string {
-  return `Corrected ${post.corrections.map((c) => `${c.stamp} by ${c.author}`).join('; ')}.`;
+  return `Corrected ${post.corrections.map((c) => c.stamp).join('; ')}.`;
 }
 
 function retractionNote(retracted: NonNullable<RenderedPost['retracted']>): string {
@@ -117,6 +118,7 @@ function feedUpdated(entries: readonly Entry[], now: number): number {
 }
 
 function xmlFeed(entries: readonly Entry[], site: SiteConfig, now: number, format: 'rss' | 'atom'): string {
+  const signature = publicSignature(site);
   const feed = new Feed({
     title: protectAmp(site.title),
     id: site.baseUrl,
@@ -147,7 +149,12 @@ function xmlFeed(entries: readonly Entry[], site: SiteConfig, now: number, forma
       description: e.summary ? escapeHtml(e.summary) : undefined,
       content: e.html,
       category,
-      author: [{ name: protectAmp(e.post.author) }],
+      // The provider's signature, never the login of whoever typed the command. RSS's <author> must be an
+      // e-mail address, which a signature is not: RSS gets <dc:creator> (feed declares the dc namespace
+      // whenever items carry content, as ours always do); Atom gets <author><name>.
+      ...(format === 'rss'
+        ? { extensions: [{ name: 'dc:creator', objects: { _text: protectAmp(signature) } }] }
+        : { author: [{ name: protectAmp(signature) }] }),
     };
     feed.addItem(item);
   }
@@ -199,7 +206,7 @@ function jsonFeed(entries: readonly Entry[], site: SiteConfig): string {
       ...(e.summary ? { summary: e.summary } : {}),
       date_published: e.post.iso,
       ...(e.modifiedAt === null ? {} : { date_modified: formatIsoUtc(e.modifiedAt) }),
-      authors: [{ name: e.post.author }],
+      authors: [{ name: publicSignature(site) }],
       ...(e.post.tags.length ? { tags: e.post.tags } : {}),
     })),
   };

@@ -41,6 +41,11 @@ export interface DayHistory {
   observedMs: number;
   /** Milliseconds of the day the system spent in each state, its worst component deciding. */
   stateMs: Record<ComponentState, number>;
+  /**
+   * The whole day is before Herald's first record: nothing is known about it (shown as "no data", and left
+   * out of the uptime figure), rather than taken for a day without incidents.
+   */
+  noData: boolean;
 }
 
 interface Segment {
@@ -98,11 +103,17 @@ export function formatDuration(minutes: number): string {
 function dayHistory(
   system: SystemDef,
   segments: readonly Segment[],
-  start: number,
+  dayStart: number,
   now: number,
   serviceName: (id: string) => string,
+  recordsFrom: number | null,
 ): DayHistory {
-  const end = Math.min(start + DAY_MS, now);
+  const end = Math.min(dayStart + DAY_MS, now);
+  // A day wholly before the first record is not observed at all; the day of the first record counts whole
+  // (days are the bar's unit, and counting it from the record, which is an incident, would start every
+  // uptime figure inside an outage).
+  const noData = recordsFrom !== null && dayStart + DAY_MS <= recordsFrom;
+  const start = noData ? end : dayStart;
   const observedMs = Math.max(0, end - start);
   const clipped = segments
     .map((s) => ({ ...s, from: Math.max(s.from, start), to: Math.min(s.to, end) }))
@@ -149,16 +160,17 @@ function dayHistory(
   });
 
   const state = AFFECTED.find((st) => stateMs[st] > 0) ?? 'operational';
-  const label = formatDay(start);
+  const label = formatDay(dayStart);
   return {
-    start,
-    date: new Date(start).toISOString().slice(0, 10),
+    start: dayStart,
+    date: new Date(dayStart).toISOString().slice(0, 10),
     label,
     state,
     minutes: toMinutes(affectedMs),
-    text: `${label}: ${parts.length ? parts.join('; ') : 'No incidents'}`,
+    text: `${label}: ${noData ? 'No data (before the first record)' : parts.length ? parts.join('; ') : 'No incidents'}`,
     observedMs,
     stateMs,
+    noData,
   };
 }
 
@@ -166,7 +178,8 @@ function dayHistory(
  * The last `days` UTC days up to and including today, oldest first: for each, the worst state any of the
  * system's components had from the outage and maintenance incidents overlapping it, and for how long.
  * An incident lasts from its opening (a maintenance from its start) until it closed, or until `now`.
- * `services` gives display names (`SMTP`); without it a service is named by its id.
+ * `services` gives display names (`SMTP`); without it a service is named by its id. `recordsFrom`: the
+ * instant of Herald's first record; days wholly before it have no data (null: every day has data).
  */
 export function systemHistory(
   system: SystemDef,
@@ -174,21 +187,23 @@ export function systemHistory(
   now: number,
   days = 90,
   services: readonly ServiceDef[] = [],
+  recordsFrom: number | null = null,
 ): DayHistory[] {
   const serviceName = (id: string): string => services.find((s) => s.id === id)?.name ?? id;
   const segments = segmentsOf(system, incidents, now);
   const today = Math.floor(now / DAY_MS) * DAY_MS;
   return Array.from({ length: days }, (_, i) =>
-    dayHistory(system, segments, today - (days - 1 - i) * DAY_MS, now, serviceName),
+    dayHistory(system, segments, today - (days - 1 - i) * DAY_MS, now, serviceName, recordsFrom),
   );
 }
 
 /**
  * Availability over the days, to two decimals (`99.96`): time down counts as unavailable, degraded as half
  * available, and maintenance is left out of the reckoning altogether. Rounded down, so that any downtime at
- * all keeps it below `100.00`.
+ * all keeps it below `100.00`. Null when no day has data (every one is before the first record).
  */
-export function uptimePercent(history: readonly DayHistory[]): string {
+export function uptimePercent(history: readonly DayHistory[]): string | null {
+  if (history.length > 0 && history.every((d) => d.noData)) return null;
   let counted = 0;
   let lost = 0;
   for (const day of history) {

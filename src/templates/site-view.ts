@@ -83,8 +83,10 @@ export interface SystemView {
   state: StateLabel;
   components: ComponentView[];
   history: DayHistory[];
-  /** `99.96` */
-  uptimePercent: string;
+  /** `99.96`; null when no day of the bar has data. */
+  uptimePercent: string | null;
+  /** Days of the bar before Herald's first record. */
+  noDataDays: number;
   /** The uptime bar's text alternative. */
   summary: string;
   /** The texts of the days with incidents, newest first. */
@@ -106,6 +108,16 @@ export interface IncidentSummaryView {
   until: TimeView | null;
   /** The live promise of its next update (`Next update by …`), from its latest post only. */
   nextUpdate: TimeView | null;
+  /** Its latest post that stands (not retracted): what is known now, and when it was said. */
+  latest: LatestPostView | null;
+}
+
+export interface LatestPostView {
+  title: string;
+  href: string;
+  stamp: TimeView;
+  /** The first paragraph of its text. */
+  summary: string;
 }
 
 export interface MaintenanceView {
@@ -133,8 +145,11 @@ export interface RecentPostView {
 
 export interface IndexView {
   site: SiteView;
-  /** The worst state of all components, and a sentence for it. */
-  overall: { state: StateLabel; text: string };
+  /**
+   * The worst state of all components, a sentence for it, and the open incidents and maintenance in
+   * progress by name, so that the banner says what is wrong and links to it.
+   */
+  overall: { state: StateLabel; text: string; incidents: Array<{ title: string; href: string }> };
   systems: SystemView[];
   openIncidents: IncidentSummaryView[];
   maintenance: MaintenanceView[];
@@ -200,6 +215,10 @@ export interface IndexInput {
   recent: readonly RenderedPost[];
   /** The live promises of next updates (src/bot/promises.ts); none when left out. */
   promises?: readonly LivePromise[];
+  /** Each active incident's latest post that stands (not retracted), by incident id. */
+  latest?: ReadonlyMap<number, RenderedPost>;
+  /** When Herald's first record was made: the uptime bars show the days before it as "no data". */
+  recordsFrom?: number | null;
 }
 
 export interface IncidentInput {
@@ -216,6 +235,9 @@ const timeView = (at: number, zones: readonly ZoneDef[]): TimeView => ({
 });
 
 const stampView = (at: number): TimeView => ({ iso: formatIsoUtc(at), text: formatStamp(at) });
+
+/** Who the public pages and feeds say posted: the configured signature, never a person's login. */
+export const publicSignature = (site: SiteConfig): string => site.signature ?? site.title;
 
 function siteView(site: SiteConfig, canonical: string, now: number): SiteView {
   return { title: site.title, description: site.description, canonical, updated: stampView(now) };
@@ -248,10 +270,13 @@ function overallText(counts: Record<ComponentState, number>): string {
   return `${affected} ${affected === 1 ? 'component' : 'components'} affected: ${joinNames(parts)}`;
 }
 
-function historySummary(name: string, history: readonly DayHistory[], percent: string): string {
+function historySummary(name: string, history: readonly DayHistory[], percent: string | null): string {
+  if (percent === null) return `${name}, last ${history.length} days: no data`;
   const bad = history.filter((d) => d.state !== 'operational').length;
   const days = bad === 0 ? 'no incidents' : `${bad} ${bad === 1 ? 'day' : 'days'} with incidents`;
-  return `${name}, last ${history.length} days: ${days}, ${percent}% uptime`;
+  const missing = history.filter((d) => d.noData).length;
+  const noData = missing ? `, ${missing} ${missing === 1 ? 'day' : 'days'} without data` : '';
+  return `${name}, last ${history.length} days: ${days}${noData}, ${percent}% uptime`;
 }
 
 function informationSentence(zones: readonly ZoneDef[]): string {
@@ -263,6 +288,16 @@ function informationSentence(zones: readonly ZoneDef[]): string {
 }
 
 const isActive = (i: Incident): boolean => i.status === 'open' || i.status === 'in_progress';
+
+function latestView(post: RenderedPost | undefined): LatestPostView | null {
+  if (!post) return null;
+  return {
+    title: post.title,
+    href: `${incidentPath(post.incidentId)}#${post.anchor}`,
+    stamp: { iso: post.iso, text: post.stamp },
+    summary: post.paragraphs[0] ?? '',
+  };
+}
 
 export function buildIndexView(input: IndexInput): IndexView {
   const { site, settings, now } = input;
@@ -281,7 +316,14 @@ export function buildIndexView(input: IndexInput): IndexView {
       return { service, name, state: describeState(state) };
     });
     overall = worseState(overall, worst);
-    const history = systemHistory(system, input.incidents, now, HISTORY_DAYS, catalog.services);
+    const history = systemHistory(
+      system,
+      input.incidents,
+      now,
+      HISTORY_DAYS,
+      catalog.services,
+      input.recordsFrom ?? null,
+    );
     const percent = uptimePercent(history);
     return {
       id: system.id,
@@ -290,6 +332,7 @@ export function buildIndexView(input: IndexInput): IndexView {
       components,
       history,
       uptimePercent: percent,
+      noDataDays: history.filter((d) => d.noData).length,
       summary: historySummary(system.name, history, percent),
       incidentDays: history
         .filter((d) => d.state !== 'operational')
@@ -317,6 +360,7 @@ export function buildIndexView(input: IndexInput): IndexView {
       since: timeView(i.kind === 'maintenance' ? (i.startsAt ?? i.openedAt) : i.openedAt, zones),
       until: i.kind === 'maintenance' && i.endsAt !== null ? timeView(i.endsAt, zones) : null,
       nextUpdate: promised.get(i.id) ?? null,
+      latest: latestView(input.latest?.get(i.id)),
     }),
   );
   const maintenance = input.incidents
@@ -351,7 +395,11 @@ export function buildIndexView(input: IndexInput): IndexView {
 
   return {
     site: siteView(site, new URL(site.baseUrl).href, now),
-    overall: { state: describeState(overall), text: overallText(counts) },
+    overall: {
+      state: describeState(overall),
+      text: overallText(counts),
+      incidents: openIncidents.map((i) => ({ title: i.title, href: i.href })),
+    },
     systems,
     openIncidents,
     maintenance,
@@ -386,8 +434,9 @@ export function buildIncidentView(input: IncidentInput): IncidentPageView {
         state: p.state === null ? null : describeState(p.state),
         paragraphs: p.paragraphs,
         tags: p.tags,
-        author: p.author,
-        corrections: p.corrections.map((c) => ({ stamp: stampView(c.at), author: c.author })),
+        // The public page signs as the provider, never with the login of whoever typed the command.
+        author: publicSignature(site),
+        corrections: p.corrections.map((c) => ({ stamp: stampView(c.at), author: publicSignature(site) })),
         original: p.original?.paragraphs ?? null,
         retracted:
           p.retracted === null ? null : { stamp: stampView(p.retracted.at), reason: p.retracted.reason },

@@ -57,7 +57,12 @@ type ProxyFault =
   /** Answers matching requests itself (they never reach the fake). `route`: tested on `METHOD /path`. */
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown; route?: RegExp }
   /** Reads matching requests and never answers (nor forwards them); clearing the fault cuts them. */
-  | { kind: 'hang'; route?: RegExp };
+  | { kind: 'hang'; route?: RegExp }
+  /**
+   * Forwards the next `times` matching requests, so that they take effect on the fake, and loses the answer
+   * (the client waits until its timeout): an attempt that landed but looks failed.
+   */
+  | { kind: 'lose-answer'; route: RegExp; times: number };
 
 interface FaultProxy {
   /** `http://127.0.0.1:PORT`: the fake's origin, through the proxy. */
@@ -83,6 +88,12 @@ async function startFaultProxy(target: string): Promise<FaultProxy> {
         res.on('close', () => held.delete(res));
         return;
       }
+      const lose = hit?.kind === 'lose-answer' && hit.times > 0 ? hit : null;
+      if (lose) {
+        lose.times -= 1;
+        held.add(res);
+        res.on('close', () => held.delete(res));
+      }
       if (hit?.kind === 'status') {
         res.writeHead(hit.status, { 'content-type': 'application/json', ...hit.headers });
         res.end(JSON.stringify(hit.body ?? { message: http.STATUS_CODES[hit.status] }));
@@ -97,6 +108,7 @@ async function startFaultProxy(target: string): Promise<FaultProxy> {
           headers: { ...req.headers, host: to.host },
         },
         (answer) => {
+          if (lose) return void answer.resume();
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },
@@ -608,6 +620,27 @@ describe('outages: commands are acknowledged, and every post is delivered once, 
       () => deliveries(w).every((d) => d.status === 'sent'),
       PAST_BACKOFF_MS,
     );
+    for (const outlet of OUTLETS) checkOutlet(w, outlet);
+  });
+});
+
+describe('order: an outlet gets posts in the order they were recorded, whatever becomes of one attempt', () => {
+  it('discord: the first post lands but its answer is lost (a timeout); the posts after it wait, then 1..5 in order', async () => {
+    const w = await startWorld();
+    // Issue 15 case 8: Discord received [1, 2, 4, 3, 5] when its first attempt timed out under load after
+    // it had landed. Here the answer to the first message is lost on purpose, every run.
+    await w.discordApi.setFault({ kind: 'lose-answer', route: DISCORD_POST, times: 1 });
+    await sendCommands(w, 'discord answer lost');
+    await publishUntil(
+      w,
+      'every delivery to be sent',
+      () => deliveries(w).every((d) => d.status === 'sent'),
+      PAST_BACKOFF_MS,
+    );
+    const first = deliveries(w).find((d) => d.outlet === 'discord');
+    expect(first?.attempts, 'the lost answer was taken for a failure and tried again').toBe(2);
+    // The message that landed was not posted twice (Discord's nonce), and nothing overtook it.
+    checkOutlet(w, 'discord');
     for (const outlet of OUTLETS) checkOutlet(w, outlet);
   });
 });

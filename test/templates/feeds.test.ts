@@ -18,6 +18,7 @@ const site: SiteConfig = {
   baseUrl,
   description: 'Outages and maintenance at Example Hosting',
   feedItems: 50,
+  signature: 'Example staff',
 };
 const at = (iso: string): number => Date.parse(iso);
 const now = at('2012-07-30T12:00:00Z');
@@ -102,7 +103,7 @@ const storyExpect = [
     title: 'Retracted: NC018 SMTP: Update 3',
     published: '2012-07-28T09:00:00Z',
     tags: [],
-    author: 'alice',
+    author: 'Example staff',
     summary: 'All mail delivered.',
   },
   {
@@ -110,7 +111,7 @@ const storyExpect = [
     title: 'NC018 SMTP: Update 2 (corrected)',
     published: '2012-07-27T23:05:00Z',
     tags: ['smtp', 'queue'],
-    author: 'ops',
+    author: 'Example staff',
     summary: 'Queue drained at 23:00 UTC (16:00 PDT Vancouver · 01:00 CAT Lusaka, 28 July).',
   },
   {
@@ -118,7 +119,7 @@ const storyExpect = [
     title: 'NC018 SMTP down',
     published: '2012-07-27T22:20:51Z',
     tags: ['smtp', 'nc018'],
-    author: 'ops',
+    author: 'Example staff',
     summary: 'We restarted SMTP on NC018 at 22:13 UTC (15:13 PDT Vancouver · 00:13 CAT Lusaka, 28 July).',
   },
 ];
@@ -226,6 +227,13 @@ describe('renderFeeds: RSS 2.0 as feedparser reads it', () => {
     expectStory(parsed);
   });
 
+  it('signs items with the site signature as <dc:creator>, never a login, and has no <author> that is not an address', () => {
+    expect(rss).toContain('<dc:creator>Example staff</dc:creator>');
+    expect(rss).toContain('xmlns:dc="http://purl.org/dc/elements/1.1/"');
+    expect(rss).not.toContain('<author>');
+    expect(rss).not.toMatch(/alice|>ops</);
+  });
+
   it('uses the permalink as a permalink guid', () => {
     expect(rss).toContain(`<guid isPermaLink="true">${permalink(1)}</guid>`);
     expect(rss).toContain('<generator>Herald</generator>');
@@ -239,7 +247,7 @@ describe('renderFeeds: RSS 2.0 as feedparser reads it', () => {
     expect(shown(parsed.entries[0]?.content[0])).toContain(
       'Retracted 28 July 2012 09:30:00 +0000: posted to',
     );
-    expect(shown(parsed.entries[1]?.content[0])).toContain('Corrected 28 July 2012 08:00:00 +0000 by alice.');
+    expect(shown(parsed.entries[1]?.content[0])).toContain('Corrected 28 July 2012 08:00:00 +0000.');
   });
 });
 
@@ -302,14 +310,14 @@ describe('renderFeeds: JSON Feed 1.1', () => {
     const corrected = jsonItems(json)[1];
     expect(corrected?.content_html).toMatchInlineSnapshot(`
       "<p>Queue drained at 23:00 UTC (16:00 PDT Vancouver · 01:00 CAT Lusaka, 28 July).</p>
-      <p><em>Corrected 28 July 2012 08:00:00 +0000 by alice.</em></p>
+      <p><em>Corrected 28 July 2012 08:00:00 +0000.</em></p>
       <p>As first published:</p>
       <blockquote><p>Queue drained.</p></blockquote>"
     `);
     expect(corrected?.content_text).toMatchInlineSnapshot(`
       "Queue drained at 23:00 UTC (16:00 PDT Vancouver · 01:00 CAT Lusaka, 28 July).
 
-      Corrected 28 July 2012 08:00:00 +0000 by alice.
+      Corrected 28 July 2012 08:00:00 +0000.
 
       As first published:
 
@@ -325,7 +333,8 @@ describe('renderFeeds: hostile text', () => {
     post({ title: hostile, text: `${hostile}\n\nSecond & last <b>paragraph</b>.`, author: `O'Brien & <Co>` }),
     incident({ title: hostile }),
   );
-  const feeds = renderFeeds([item], site, now);
+  // The signature is configuration, so it is hostile text too; the post's author (a login) never shows.
+  const feeds = renderFeeds([item], { ...site, signature: `O'Brien & <Co>` }, now);
 
   for (const [format, version] of [
     ['rss', 'rss20'],
@@ -342,6 +351,7 @@ describe('renderFeeds: hostile text', () => {
       expect(shown(entry?.content[0])).toContain(hostile);
       expect(shown(entry?.content[0])).toContain('Second & last <b>paragraph</b>.');
       expect(entry?.author).toBe(`O'Brien & <Co>`);
+      expect(xml).not.toContain('ops');
       for (const t of [entry?.title, entry?.summary, ...(entry?.content ?? [])]) {
         expect(t?.value).not.toMatch(/<script|<b>/i);
       }

@@ -21,6 +21,7 @@ const site: SiteConfig = {
   baseUrl: 'https://status.example.com/',
   description: 'The status of NinerNet Communications systems.',
   feedItems: 50,
+  signature: 'NinerNet staff',
 };
 const ctx = { baseUrl: site.baseUrl, zones: settings.zones };
 const now = at('2012-07-28T10:00:00Z');
@@ -232,7 +233,11 @@ describe('renderIndexHtml', () => {
   it('shows every component of the catalog at a glance, its state in a word and a symbol', () => {
     const glance = sectionOf(indexHtml, 'Systems at a Glance');
     for (const system of settings.catalog.systems) {
-      expect(glance).toContain(`<h3 id="system-${system.id}"><span>${system.name}</span>`);
+      // One line each (<details>): open when something in it is not operational, closed when all is well.
+      const healthy = !components.some((c) => c.system === system.id && c.state !== 'operational');
+      expect(glance).toContain(
+        `<details class="system" id="system-${system.id}"${healthy ? '' : ' open'}>\n<summary><span class="system-name">${system.name}</span>`,
+      );
       for (const id of system.services) {
         const name = settings.catalog.services.find((s) => s.id === id)!.name;
         const state =
@@ -335,6 +340,86 @@ describe('renderIndexHtml', () => {
     expect(info).toContain('Updated 28 July 2012 10:00:00 +0000');
   });
 
+  it('puts what is wrong first: the banner names and links the open incidents, each card its latest update', () => {
+    const latestPost = renderPost(
+      post({
+        id: 90,
+        incidentId: web.id,
+        number: 2,
+        publishedAt: at('2012-07-28T09:45:00Z'),
+        text: 'Load is back to normal on most sites; two are still slow.',
+      }),
+      web,
+      ctx,
+    );
+    const html = renderIndexHtml(
+      buildIndexView({
+        site,
+        settings,
+        now,
+        components,
+        incidents,
+        recent,
+        latest: new Map([[web.id, latestPost]]),
+      }),
+    );
+    const banner = html.slice(
+      html.indexOf('<p class="overall'),
+      html.indexOf('</p>', html.indexOf('<p class="overall')),
+    );
+    expect(banner).toContain('<a href="incidents/2.html"><bdi>SMTP on NC018 shut down</bdi></a>');
+    expect(banner).toContain('<a href="incidents/3.html"><bdi>Web server on NC026 degraded</bdi></a>');
+    // Open incidents come before the systems, and the card carries the latest update and its time.
+    expect(html.indexOf('id="open"')).toBeLessThan(html.indexOf('id="glance"'));
+    const open = visibleText(sectionOf(html, 'Open Incidents'));
+    expect(open.replace(/\s+/g, ' ')).toContain(
+      'Latest update 28 July 2012 09:45:00 +0000 Load is back to normal on most sites; two are still slow.',
+    );
+    expect(html).toContain('<a href="incidents/3.html#post-2"><time datetime="2012-07-28T09:45:00Z">');
+  });
+
+  it('shows the days before the first record as no data, not as days of full uptime', () => {
+    const html = renderIndexHtml(
+      buildIndexView({
+        site,
+        settings,
+        now,
+        components: [],
+        incidents: [],
+        recent: [],
+        recordsFrom: at('2012-07-26T18:58:12Z'),
+      }),
+    );
+    const glance = sectionOf(html, 'Systems at a Glance');
+    const nc018 = glance.slice(glance.indexOf('id="system-nc018"'), glance.indexOf('id="system-nc026"'));
+    // 25 July and the 87 days before it: no data; 26 July (from the first record), 27 and 28 July: data.
+    expect(nc018.match(/class="day-no-data"/g)).toHaveLength(87);
+    expect(nc018).toContain('<title>25 July 2012: No data (before the first record)</title>');
+    expect(nc018).toContain('class="day-operational"><title>26 July 2012: No incidents</title>');
+    expect(visibleText(nc018)).toContain(
+      '100.00% uptime over the last 90 days (no data for the 87 days before the first record)',
+    );
+    expect(nc018).toContain(
+      'aria-label="NC018, last 90 days: no incidents, 87 days without data, 100.00% uptime"',
+    );
+    const none = renderIndexHtml(
+      buildIndexView({ site, settings, now, components: [], incidents: [], recent: [], recordsFrom: null }),
+    );
+    expect(visibleText(none)).not.toContain('no data');
+    const future = renderIndexHtml(
+      buildIndexView({
+        site,
+        settings,
+        now,
+        components: [],
+        incidents: [],
+        recent: [],
+        recordsFrom: now + 2 * 86_400_000,
+      }),
+    );
+    expect(visibleText(future)).toContain('No data yet for the last 90 days');
+  });
+
   it('says so when all is well and nothing is open', () => {
     const quiet = renderIndexHtml(
       buildIndexView({ site, settings, now, components: [], incidents: [], recent: [] }),
@@ -357,7 +442,7 @@ describe('renderIncidentHtml', () => {
   it('is a complete page that reaches the stylesheet, the feeds and the index relatively', () => {
     expectValidPage(incidentHtml, '../');
     expect(incidentHtml).toContain(
-      '<title>\u2068SMTP on NC018 shut down\u2069 · NinerNet Communications System Status</title>',
+      '<title>SMTP on NC018 shut down · NinerNet Communications System Status</title>',
     );
     expect(incidentHtml).toContain('<a href="../index.html">');
     expect(incidentHtml).toContain(
@@ -385,7 +470,9 @@ describe('renderIncidentHtml', () => {
       'Event time: 27 July 2012 22:13 UTC (15:13 PDT Vancouver · 00:13 CAT Lusaka, 28 July)',
     );
     expect(text).toContain('Reported state: ✕ Down');
-    expect(text).toContain('Posted by Ann');
+    // The configured signature, never the login or chat name of whoever typed the command.
+    expect(text).toContain('Posted by NinerNet staff');
+    expect(text).not.toContain('Ann');
     expect(text).toContain('Tags: smtp spam');
   });
 
@@ -396,7 +483,7 @@ describe('renderIncidentHtml', () => {
     );
     expect(visibleText(post2)).toContain('You can send email again.');
     expect(post2).toContain(
-      '<p class="correction">Corrected <time datetime="2012-07-27T22:30:00Z">27 July 2012 22:30:00 +0000</time> by <bdi>Bob</bdi></p>',
+      '<p class="correction">Corrected <time datetime="2012-07-27T22:30:00Z">27 July 2012 22:30:00 +0000</time> by <bdi>NinerNet staff</bdi></p>',
     );
     const original = post2.slice(post2.indexOf('<details class="original">'), post2.indexOf('</details>'));
     expect(original).toContain('<summary>Original text</summary>');
@@ -491,7 +578,8 @@ describe('hostile text', () => {
 
   it('escapes the document title and keeps control characters out of the page', () => {
     expect(pages.incident).toContain(
-      `<title>\u2068&lt;img src=x onerror=alert(1)&gt; &quot;Title&quot; \u202Eevil\u2069 · NinerNet Communications System Status</title>`,
+      // No bidi controls in <title> (shown raw in tab strips): neither isolates added nor the override typed.
+      `<title>&lt;img src=x onerror=alert(1)&gt; &quot;Title&quot; evil · NinerNet Communications System Status</title>`,
     );
     expect(pages.incident).not.toContain('\u0000');
     expect(pages.incident).not.toContain('\u0007');

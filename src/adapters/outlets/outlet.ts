@@ -27,7 +27,11 @@ export interface Outlet {
    * known to have perhaps landed. Local outlets (the site, dry runs) can simply do it again.
    */
   external: boolean;
-  /** Delivers a batch of this outlet's due deliveries, oldest first. Never throws for one delivery's fault. */
+  /**
+   * Delivers a batch of this outlet's due deliveries, oldest first, one after another. Never throws for one
+   * delivery's fault. A threaded outlet stops at the first delivery to be retried and answers the rest as
+   * retries not tried, so that no post overtakes an earlier one (the outbox then holds them behind it).
+   */
   deliver(items: OutboundItem[]): Promise<DeliveryResult[]>;
 }
 
@@ -36,7 +40,10 @@ export interface Attempt {
   result: DeliveryResult;
   /** True when this attempt cannot have posted anything (nothing was sent, or the platform said no). */
   notSent: boolean;
-  /** The platform is unreachable or limiting us: the rest of the batch waits rather than trying too. */
+  /**
+   * The platform is unreachable or limiting us: the rest of the batch would fail too. (Any attempt to be
+   * retried halts the batch anyway, for order; `stop` says it is the platform, not this post.)
+   */
   stop: boolean;
 }
 
@@ -51,8 +58,9 @@ export const mayHavePosted = (clean: CleanAttempts, delivery: Delivery): boolean
   (clean.get(delivery.id) ?? 0) < delivery.attempts - 1;
 
 /**
- * A batch, in order, one attempt each. Once an attempt fails in a way the rest would meet too (`stop`, to
- * be retried), the rest are not tried and wait as long. `clean` learns which attempts posted nothing.
+ * A batch, in order, one attempt each. Once an attempt is to be retried, the rest are not tried and wait as
+ * long: a later post must not overtake it (issue 15: Discord got [1, 2, 4, 3, 5]). `clean` learns which
+ * attempts posted nothing.
  */
 export async function deliverInOrder(
   items: OutboundItem[],
@@ -73,7 +81,7 @@ export async function deliverInOrder(
     if (outcome.notSent && (clean.get(id) ?? 0) === attempts - 1) clean.set(id, attempts);
     else clean.delete(id);
     const r = outcome.result;
-    if (outcome.stop && !halt && !r.ok && r.retry)
+    if (!halt && !r.ok && r.retry)
       halt = { error: r.error, ...(r.retryAt === undefined ? {} : { retryAt: r.retryAt }) };
     results.push(r);
   }

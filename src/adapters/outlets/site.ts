@@ -81,6 +81,15 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
   const ctx = { baseUrl: site.baseUrl, zones: settings.zones };
   const render = createPostRenderer(ctx);
   let lastWritten: number | null = null;
+  /** When Herald's first record was made (its earliest incident); found once, again by a rebuild. */
+  let recordsFrom: number | null = null;
+  const firstRecord = (): number | null => {
+    if (recordsFrom === null) {
+      const times = store.incidents().map((i) => Math.min(i.openedAt, i.startsAt ?? i.openedAt));
+      recordsFrom = times.length ? Math.min(...times) : null;
+    }
+    return recordsFrom;
+  };
 
   const write = (relative: string, content: string, written: string[]) => {
     writeFileAtomic(path.join(publicDir, relative), content);
@@ -116,6 +125,16 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     const incidents = store.incidentsSince(since);
 
     const recent = renderedRecent(Math.max(site.feedItems, 10));
+    // Each open incident's latest post that stands, for its card at the top of the index.
+    const latest = new Map<number, RenderedPost>();
+    for (const incident of incidents) {
+      if (incident.status !== 'open' && incident.status !== 'in_progress') continue;
+      const post = store
+        .postsOf(incident.id)
+        .filter((p) => p.retractedAt === null)
+        .at(-1);
+      if (post) latest.set(incident.id, render(post, incident));
+    }
     write(
       'index.html',
       renderIndexHtml(
@@ -127,6 +146,8 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
           incidents,
           recent: recent.slice(0, 10),
           promises: store.promises(),
+          latest,
+          recordsFrom: firstRecord(),
         }),
       ),
       written,
@@ -163,6 +184,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     publishIncidents: (ids) => publishIncidents(ids),
     async rebuildInBackground({ batch = 200, signal } = {}) {
       removeLeftovers(publicDir);
+      recordsFrom = null;
       const written: string[] = [];
       writeAssets(written);
       const ids = store.incidents().map((i) => i.id);
@@ -182,6 +204,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     },
     rebuild() {
       removeLeftovers(publicDir);
+      recordsFrom = null;
       const written: string[] = [];
       writeAssets(written);
       return [

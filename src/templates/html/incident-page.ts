@@ -61,8 +61,8 @@ ${tagsHtml(incident.tags)}
 ${incident.nextUpdate ? `${nextUpdateHtml(incident.nextUpdate, true)}\n` : ''}${view.posts.length ? `<ol class="posts">\n${view.posts.map(postHtml).join('\n')}\n</ol>` : '<p>Nothing has been posted yet.</p>'}
 <p><a href="../index.html"><span aria-hidden="true">← </span>Back to ${escapeHtml(site.title)}</a></p>`;
   return renderPage({
-    // In plain text, first-strong isolate marks do what <bdi> does in markup.
-    title: `\u2068${incident.title}\u2069 · ${site.title}`,
+    // No isolate marks here: browsers and tab strips show them as boxes or junk (the body keeps <bdi>).
+    title: `${incident.title} · ${site.title}`,
     root: '../',
     canonical: site.canonical,
     siteTitle: site.title,

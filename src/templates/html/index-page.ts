@@ -1,5 +1,7 @@
-// index.html: the site's front page, in the reference blog's parts: Systems at a Glance, open incidents,
-// upcoming maintenance, Recent Posts, Tags, General Information, feeds.
+// index.html: the site's front page. What is wrong comes first: the banner names and links the open
+// incidents, then each open incident and maintenance in progress with its latest update and its time.
+// Then the reference blog's parts: Systems at a Glance (a healthy system is one line, opened with <details>,
+// no JavaScript), upcoming maintenance, Recent Posts, Tags, General Information, feeds.
 
 import type {
   IncidentSummaryView,
@@ -24,28 +26,48 @@ function systemHtml(system: SystemView): string {
   const rows = system.components
     .map((c) => `<tr><th scope="row">${escapeHtml(c.name)}</th><td>${stateHtml(c.state)}</td></tr>`)
     .join('\n');
-  return `<section class="system" aria-labelledby="${id}">
-<h3 id="${id}"><span>${escapeHtml(system.name)}</span> ${stateHtml(system.state)}</h3>
-<table class="components" aria-labelledby="${id}">
+  const uptime = system.uptimePercent === null ? 'no data' : `${escapeHtml(system.uptimePercent)}% uptime`;
+  // A system with a component not operational is shown open; a healthy one is one line until opened.
+  const open = system.state.state === 'operational' ? '' : ' open';
+  return `<details class="system" id="${id}"${open}>
+<summary><span class="system-name">${escapeHtml(system.name)}</span> ${stateHtml(system.state)} <span class="meta">${uptime}</span></summary>
+<table class="components" aria-label="${escapeHtml(system.name)}">
 <tbody>
 ${rows}
 </tbody>
 </table>
 ${uptimeHtml(system)}
-</section>`;
+</details>`;
 }
 
 const componentsLine = (components: readonly string[]): string =>
   components.length ? `<p class="meta">Affects: ${components.map(escapeHtml).join(', ')}</p>` : '';
 
+function latestHtml(i: IncidentSummaryView): string {
+  const latest = i.latest;
+  if (!latest) return '';
+  return `<div class="latest">
+<p class="stamp">Latest update <a href="${escapeHtml(latest.href)}">${timeHtml(latest.stamp)}</a></p>
+${latest.summary ? `<p>${userLines(latest.summary)}</p>\n` : ''}</div>
+`;
+}
+
 function openIncidentHtml(i: IncidentSummaryView): string {
-  const until = i.until ? `<p>Expected to end ${timeHtml(i.until)}</p>` : '';
-  return `<li>
+  const until = i.until ? `<p>Expected to end ${timeHtml(i.until)}</p>\n` : '';
+  return `<li class="open-incident">
 <h3><a href="${escapeHtml(i.href)}">${userText(i.title)}</a></h3>
 <p class="meta">${escapeHtml(i.kind)} · ${escapeHtml(i.status)}</p>
 <p>Since ${timeHtml(i.since)}</p>
-${until}${i.nextUpdate ? `${nextUpdateHtml(i.nextUpdate, true)}\n` : ''}${componentsLine(i.components)}
+${latestHtml(i)}${until}${i.nextUpdate ? `${nextUpdateHtml(i.nextUpdate, true)}\n` : ''}${componentsLine(i.components)}
 </li>`;
+}
+
+/** The banner: the overall state, and the open incidents it is about, each named and linked. */
+function bannerHtml(view: IndexView): string {
+  const { state, text, incidents } = view.overall;
+  const names = incidents.map((i) => `<a href="${escapeHtml(i.href)}">${userText(i.title)}</a>`);
+  const about = names.length ? `<br><span class="banner-incidents">${names.join(' · ')}</span>` : '';
+  return `<p class="overall state-${state.state}" role="status"><span aria-hidden="true">${state.symbol}</span> ${escapeHtml(text)}${about}</p>`;
 }
 
 function maintenanceHtml(m: MaintenanceView): string {
@@ -83,13 +105,13 @@ export function renderIndexHtml(view: IndexView): string {
   const header = `<h1>${escapeHtml(site.title)}</h1>
 ${site.description ? `<p class="description">${escapeHtml(site.description)}</p>` : ''}`;
   const main = [
-    `<p class="overall state-${view.overall.state.state}"><span aria-hidden="true">${view.overall.state.symbol}</span> ${escapeHtml(view.overall.text)}</p>`,
-    section('glance', 'Systems at a Glance', view.systems.map(systemHtml).join('\n')),
+    bannerHtml(view),
     section(
       'open',
       'Open Incidents',
       list(view.openIncidents.map(openIncidentHtml), 'There are no open incidents.'),
     ),
+    section('glance', 'Systems at a Glance', view.systems.map(systemHtml).join('\n')),
     section(
       'maintenance',
       'Upcoming Maintenance',

@@ -42,6 +42,13 @@ export function feedLinksHtml(root: string): string {
   return `<p class="feeds"><span class="label">Feeds:</span> ${links.join('\n')}</p>`;
 }
 
+/**
+ * A `<title>` is plain text that tab strips and bookmarks show as is: bidirectional controls typed into a
+ * title (embeddings, overrides, isolates) are dropped there rather than shown as boxes; the page body
+ * isolates the same text with <bdi>.
+ */
+const plainTitle = (title: string): string => title.replace(/[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
+
 export function renderPage(parts: PageParts): string {
   const root = escapeHtml(parts.root);
   const alternates = FEEDS.map(
@@ -51,7 +58,7 @@ export function renderPage(parts: PageParts): string {
   const head = [
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(parts.title)}</title>`,
+    `<title>${escapeHtml(plainTitle(parts.title))}</title>`,
     parts.description ? `<meta name="description" content="${escapeHtml(parts.description)}">` : '',
     '<meta name="color-scheme" content="light dark">',
     `<link rel="stylesheet" href="${root}style.css">`,

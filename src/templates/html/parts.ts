@@ -29,7 +29,18 @@ const DAY_WIDTH = 10;
 const BAR_HEIGHT = 32;
 
 function dayRect(day: DayHistory, index: number): string {
-  return `<rect x="${index * DAY_WIDTH}" y="0" width="${DAY_WIDTH - 2}" height="${BAR_HEIGHT}" class="day-${day.state}"><title>${escapeHtml(day.text)}</title></rect>`;
+  const kind = day.noData ? 'no-data' : day.state;
+  return `<rect x="${index * DAY_WIDTH}" y="0" width="${DAY_WIDTH - 2}" height="${BAR_HEIGHT}" class="day-${kind}"><title>${escapeHtml(day.text)}</title></rect>`;
+}
+
+/** `99.96% uptime over the last 90 days`, saying how many days had no data, or that none had any. */
+function uptimeCaption(system: SystemView, days: number): string {
+  if (system.uptimePercent === null) return `No data yet for the last ${days} days`;
+  const missing =
+    system.noDataDays > 0
+      ? ` (no data for the ${system.noDataDays === 1 ? 'day' : `${system.noDataDays} days`} before the first record)`
+      : '';
+  return `<strong>${escapeHtml(system.uptimePercent)}%</strong> uptime over the last ${days} days${missing}`;
 }
 
 /**
@@ -52,6 +63,6 @@ ${system.incidentDays.map((d) => `<li>${escapeHtml(d)}</li>`).join('\n')}
 ${rects}
 </svg>
 <div class="bar-ends" aria-hidden="true"><span>${days.length} days ago</span><span>Today</span></div>
-<figcaption><strong>${escapeHtml(system.uptimePercent)}%</strong> uptime over the last ${days.length} days</figcaption>
+<figcaption>${uptimeCaption(system, days.length)}</figcaption>
 </figure>${list}`;
 }

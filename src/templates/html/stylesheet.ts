@@ -173,15 +173,71 @@ h3 {
   border-left-color: var(--maintenance);
 }
 
-.system {
-  margin: 0 0 1.5rem;
+.banner-incidents {
+  font-size: 1rem;
 }
 
-.system h3 {
+.open-incident {
+  margin: 0 0 1rem;
+  padding: 0.5rem 0.75rem;
+  border: 1px solid var(--border);
+  border-radius: 0.375rem;
+}
+
+.open-incident h3 {
+  margin: 0.25rem 0;
+}
+
+.open-incident p {
+  margin: 0.25rem 0;
+}
+
+.latest {
+  margin: 0.5rem 0;
+  padding-left: 0.75rem;
+  border-left: 0.2rem solid var(--border);
+}
+
+/* A system is one line (its summary) until opened; the marker and the line stay on one row at 375px. */
+.system {
+  margin: 0;
+  border-bottom: 1px solid var(--border);
+}
+
+.system > summary {
   display: flex;
   flex-wrap: wrap;
-  justify-content: space-between;
-  gap: 0 1rem;
+  align-items: baseline;
+  gap: 0 0.75rem;
+  padding: 0.4rem 0;
+  list-style: none;
+}
+
+/* A flex summary loses the browser's marker: draw one, so that the line reads as something to open. */
+.system > summary::-webkit-details-marker {
+  display: none;
+}
+
+.system > summary::before {
+  content: "▸";
+  color: var(--muted);
+}
+
+.system[open] > summary::before {
+  content: "▾";
+}
+
+.system-name {
+  font-weight: 600;
+  min-width: 5rem;
+}
+
+.system > summary .meta {
+  margin-left: auto;
+}
+
+.system[open] {
+  padding-bottom: 1rem;
 }
 
 .plain,
@@ -238,6 +294,13 @@ h3 {
 
 .day-maintenance {
   fill: var(--maintenance);
+}
+
+/* Before Herald's first record: nothing known, drawn as an outline, not as a good day. */
+.day-no-data {
+  fill: none;
+  stroke: var(--border);
+  stroke-width: 1;
 }
 
 .bar-ends {
