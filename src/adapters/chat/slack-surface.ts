@@ -8,7 +8,7 @@ import type { Actor } from '../../bot/types.js';
 import type { ChatConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { InboxRow } from '../../store/inbox.js';
-import type { Done, Surface, Work } from './inbox-worker.js';
+import type { Surface, Work } from './inbox-worker.js';
 import { type Answer, type Answers, createAnswer } from './slack-answers.js';
 import {
   type BlockContext,
