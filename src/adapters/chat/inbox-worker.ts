@@ -165,6 +165,18 @@ export function createConversation(options: ConversationOptions): Conversation {
     clearTimeout(timer);
     const left = store.pendingCount();
     if (left) log.info({ pending: left }, 'chat requests left for the next start');
+    // What the group commit did in this run (npm run bench reads it): commits, rows, batch sizes, time.
+    const { transactions, rows, batchSizes, commitSeconds } = inbox.stats;
+    if (transactions)
+      log.info(
+        {
+          commits: transactions,
+          rows,
+          batchSizes: Object.fromEntries(batchSizes),
+          commitMsPerCommit: Number(((commitSeconds * 1000) / transactions).toFixed(3)),
+        },
+        'inbox group commits',
+      );
   }
 
   return {
