@@ -79,16 +79,8 @@ export interface DiscordSurfaceOptions {
   log: Logger;
 }
 
-export function createDiscordSurface(o: DiscordSurfaceOptions): DiscordSurface {
-  const { rest, chat, ctx, clock, log } = o;
-  const previews = new Map<string, PreviewNote>();
-  const trackers = new Map<number, Tracker>();
-  const work = new Set<Promise<unknown>>();
-  const keep = (p: Promise<unknown>): void => {
-    work.add(p);
-    void p.finally(() => work.delete(p));
-  };
-
+/** The three ways to answer on Discord: edit the private answer, a private follow-up, a direct message. */
+function createDiscordReplies(rest: REST, canMessage: boolean, log: Logger) {
   async function editOriginal(a: ReplyAddress, body: DiscordMessage): Promise<void> {
     try {
       await rest.patch(Routes.webhookMessage(a.applicationId, a.token, '@original'), { body, auth: false });
@@ -116,7 +108,7 @@ export function createDiscordSurface(o: DiscordSurfaceOptions): DiscordSurface {
 
   /** After the token's 15 minutes: a direct message from the bot to the author. */
   async function direct(actor: Actor, body: DiscordMessage): Promise<void> {
-    if (!o.canMessage) {
+    if (!canMessage) {
       log.warn(
         { user: actor.id },
         'an answer came after its reply window, and without DISCORD_TOKEN no direct message can carry it',
@@ -135,6 +127,21 @@ export function createDiscordSurface(o: DiscordSurfaceOptions): DiscordSurface {
       );
     }
   }
+
+  return { editOriginal, followUp, direct };
+}
+
+export function createDiscordSurface(o: DiscordSurfaceOptions): DiscordSurface {
+  const { rest, chat, ctx, clock, log } = o;
+  const previews = new Map<string, PreviewNote>();
+  const trackers = new Map<number, Tracker>();
+  const work = new Set<Promise<unknown>>();
+  const keep = (p: Promise<unknown>): void => {
+    work.add(p);
+    void p.finally(() => work.delete(p));
+  };
+
+  const { editOriginal, followUp, direct } = createDiscordReplies(rest, o.canMessage, log);
 
   /** Edits a tracked answer; edits that pile up while one is in flight become one. */
   function flush(t: Tracker): Promise<void> {
