@@ -77,7 +77,7 @@ async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp)
   }
   const match = ready.exec(out);
   if (!match) throw new Error(`${args.join(' ')} did not start: ${out}`);
-  return { child, match };
+  return { child, match, output: () => out };
 }
 
 function stop(child: ChildProcess): Promise<unknown> {
@@ -85,9 +85,28 @@ function stop(child: ChildProcess): Promise<unknown> {
   return new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
 }
 
-export async function benchAcknowledgement(): Promise<
-  Array<{ inFlight: number; herald: Latency; bare: Latency }>
-> {
+/** What Herald's inbox said at its stop: its group commits (src/adapters/chat/inbox-worker.ts). */
+export interface InboxCommits {
+  commits: number;
+  rows: number;
+  batchSizes: Record<string, number>;
+  commitMsPerCommit: number;
+}
+
+function inboxCommitsOf(output: string): InboxCommits | null {
+  for (const line of output.split('\n').reverse()) {
+    if (!line.includes('inbox group commits')) continue;
+    try {
+      return JSON.parse(line) as InboxCommits;
+    } catch {}
+  }
+  return null;
+}
+
+export async function benchAcknowledgement(): Promise<{
+  levels: Array<{ inFlight: number; herald: Latency; bare: Latency }>;
+  inbox: InboxCommits | null;
+}> {
   const fakeSlack = await startChild(
     ['--import', 'tsx', path.join(root, 'bench', 'fake-slack.ts')],
     { PATH: process.env.PATH },
@@ -124,7 +143,8 @@ export async function benchAcknowledgement(): Promise<
       HERALD_DATA_DIR: path.join(dir, 'data'),
       HERALD_PUBLIC_DIR: path.join(dir, 'public'),
       HERALD_PORT: String(heraldPort),
-      LOG_LEVEL: 'warn',
+      // info: the inbox's group-commit figures are logged at the stop (one more line per command than warn).
+      LOG_LEVEL: 'info',
     },
     /herald> /,
   );
@@ -165,5 +185,5 @@ export async function benchAcknowledgement(): Promise<
   await stop(herald.child);
   await stop(fakeSlack.child);
   fs.rmSync(dir, { recursive: true, force: true });
-  return results;
+  return { levels: results, inbox: inboxCommitsOf(herald.output()) };
 }

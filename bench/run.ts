@@ -167,12 +167,25 @@ async function main() {
   );
 
   const ack = await benchAcknowledgement();
-  for (const r of ack) {
+  for (const r of ack.levels) {
+    // Issue 14's targets: the acknowledgement now includes the durable inbox insert.
+    const p99Ok = r.herald.p99 <= 1.5 * r.bare.p99;
+    const p50Ok = r.inFlight !== 1 || r.herald.p50 - r.bare.p50 <= 1;
     row(
       `acknowledgement, ${r.inFlight} in flight (Herald / bare Bolt)`,
       `p50 ${ms(r.herald.p50)} / ${ms(r.bare.p50)}, p99 ${ms(r.herald.p99)} / ${ms(r.bare.p99)}, max ${ms(r.herald.max)} / ${ms(r.bare.max)}, p99 ratio ${(r.herald.p99 / r.bare.p99).toFixed(2)}×`,
-      r.inFlight === 50 ? 'p99 < 50 ms and ≤ 1.5× bare Bolt' : '',
-      r.inFlight === 50 ? r.herald.p99 < 50 && r.herald.p99 <= 1.5 * r.bare.p99 : null,
+      r.inFlight === 1 ? 'p99 ≤ 1.5× bare Bolt, p50 within 1 ms' : 'p99 ≤ 1.5× bare Bolt',
+      p99Ok && p50Ok,
+    );
+  }
+  if (ack.inbox) {
+    const sizes = Object.entries(ack.inbox.batchSizes)
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([size, n]) => `${size}:${n}`)
+      .join(' ');
+    row(
+      'inbox group commits during the acknowledgement runs',
+      `${ack.inbox.commits} commits for ${ack.inbox.rows} requests, ${ms(ack.inbox.commitMsPerCommit)} per commit (insert + fsync); batch size:count ${sizes}`,
     );
   }
 

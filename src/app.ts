@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Router } from 'express';
 import type { DeliveryNotice } from './adapters/chat/chat-core.js';
-import { takingTurns } from './adapters/chat/turns.js';
+import { type Conversation, createConversation } from './adapters/chat/inbox-worker.js';
 import { createDryRunOutlet } from './adapters/outlets/dry-run.js';
 import type { Outlet } from './adapters/outlets/outlet.js';
 import { createSiteOutlet, type SiteOutlet } from './adapters/outlets/site.js';
@@ -38,6 +38,7 @@ import { createMetrics, type HeraldMetrics, type PendingSummary } from './metric
 import { createPublisher, type Publisher } from './publisher.js';
 import { newRequestId } from './request-id.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
+import type { InboxStore } from './store/inbox.js';
 import { openStore } from './store/sqlite-store.js';
 import { createPostRenderer } from './templates/post.js';
 import { BLUESKY_MEASURE, mastodonMeasure, TWITTER_MEASURE } from './templates/social.js';
@@ -50,6 +51,8 @@ export const PUBLISH_INTERVAL_MS = 2_000;
 export interface Herald {
   config: Config;
   store: Store;
+  /** The chat inbox (migration 008), on the store's connection. */
+  inbox: InboxStore;
   site: SiteOutlet;
   publisher: Publisher;
   /** Runs one command as typed in chat. Synchronous: better-sqlite3 is. Wakes the publisher after a change. */
@@ -178,8 +181,14 @@ function createAnnouncementOutlets(config: Config, log: Logger, clock: Clock): O
 export interface ChatAdapters {
   /** HTTP endpoints to mount on Herald's server (Slack events, Discord interactions). */
   routes: Array<{ path: string; router: Router }>;
-  /** Connects what connects (Socket Mode, the Discord gateway), after the server listens. */
+  /** The inbox and its worker, shared by Slack and Discord (src/adapters/chat/inbox-worker.ts). */
+  conversation: Conversation;
+  /** Connects what connects (Socket Mode, the Discord gateway), after the server listens; starts the worker. */
   start(): Promise<void>;
+  /**
+   * Stops taking requests (new ones are not acknowledged, so the platforms retry), lets the worker finish
+   * the row in hand and the answers on their way, and disconnects. Pending rows stay for the next start.
+   */
   stop(): Promise<void>;
 }
 
@@ -188,18 +197,22 @@ export async function createChatAdapters(
   herald: Herald,
   log: Logger,
   clock: Clock = systemClock,
+  requestClock?: Clock,
 ): Promise<ChatAdapters> {
   const { config } = herald;
   const adapters: Array<{ router?: Router | null; start(): Promise<void>; stop(): Promise<void> }> = [];
   const routes: ChatAdapters['routes'] = [];
+  // One inbox and one worker for Slack and Discord together: one order of arrival, one transaction each.
+  const conversation = createConversation({ core: herald, clock, log });
   const common = {
     chat: config.chat,
-    // One queue of turns for Slack and Discord together: acknowledgements go first (src/adapters/chat/turns.ts).
-    core: takingTurns(herald),
+    core: herald,
+    conversation,
     settings: herald.settings,
     site: config.site,
     log,
     clock,
+    ...(requestClock ? { requestClock } : {}),
     metrics: herald.metrics,
   };
   if (config.slack) {
@@ -216,11 +229,18 @@ export async function createChatAdapters(
   }
   return {
     routes,
+    conversation,
     async start() {
-      for (const a of adapters) await a.start();
+      try {
+        for (const a of adapters) await a.start();
+      } finally {
+        // What a previous run left pending is finished even if a platform is down (answers may fail).
+        conversation.start();
+      }
     },
     async stop() {
       await Promise.allSettled(adapters.map((a) => a.stop()));
+      await conversation.stop();
     },
   };
 }
@@ -390,6 +410,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
   return {
     config,
     store,
+    inbox: store.inbox,
     site,
     publisher,
     scheduler,

@@ -19,6 +19,7 @@ import { STATUS_BLOG_EPILOGUE, STATUS_BLOG_STORY } from './demo/status-blog.js';
 import { EXIT } from './exit-codes.js';
 import { type Logger, loggerFor } from './logger.js';
 import { acquireDataLock, type DataLock, DataLockedError } from './ops/data-lock.js';
+import { guardProcess } from './process-guard.js';
 import { newRequestId } from './request-id.js';
 import { SCHEDULER_POLL_MS } from './scheduler.js';
 import { createHttpApp, listen, type RunningServer } from './server.js';
@@ -257,6 +258,9 @@ async function start(io: Io): Promise<number> {
   if (typeof opened === 'number') return opened;
   const { config, log, herald, release } = opened;
   const signal = untilSignal();
+  // From here on, nothing a request does ends the process (an unexpected failure while starting still
+  // reaches main() and exits 3).
+  const unguard = guardProcess(log);
   try {
     // Every page is rewritten from the database at start (the site's recovery after a crash), in the
     // background: Herald answers at once however long the history is.
@@ -312,11 +316,14 @@ async function start(io: Io): Promise<number> {
     stopNotices();
     await herald.scheduler.stop();
     stopPrompts();
+    // Chat first: new requests are refused (not acknowledged: the platforms retry), the inbox's worker
+    // finishes the row in hand; the server closes after, and the database last (herald.close()).
     await chat.stop();
     await server.close();
     return EXIT.ok;
   } finally {
     await herald.close();
+    unguard();
     release();
   }
 }

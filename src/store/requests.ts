@@ -83,6 +83,11 @@ export function createRequestStatements(db: SqliteDatabase) {
      * it expired. This keeps an fsync off the path of every slash command (see docs/benchmarks.md).
      */
     createPreview(p: Omit<Preview, 'status' | 'settledAt' | 'postId'>): void {
+      // Inside a caller's transaction (the chat inbox settling its row) the caller's commit decides.
+      if (db.inTransaction) {
+        insertPreview(p);
+        return;
+      }
       db.pragma('synchronous = NORMAL');
       try {
         insertPreview(p);

@@ -7,6 +7,7 @@ import type { Incident, Post } from '../bot/types.js';
 import { applyChange } from './apply-change.js';
 import { createAutomationStatements } from './automation.js';
 import { createSqliteImports } from './import.js';
+import { createInboxStore, type InboxStore } from './inbox.js';
 import {
   toAuditEntry,
   toComponent,
@@ -23,8 +24,11 @@ import { createPromiseStatements } from './promises.js';
 import { createRequestStatements } from './requests.js';
 import { prepareStatements } from './statements.js';
 
+/** The Store port, and the chat inbox on the same connection (its rows settle in the store's transactions). */
+export type SqliteStore = Store & { inbox: InboxStore };
+
 /** Opens (creating if needed) and migrates the database at `file`, and returns the store on it. */
-export function openStore(file: string): Store {
+export function openStore(file: string): SqliteStore {
   const db = openDatabase(file, { newestSchema: latestSchemaVersion() });
   try {
     migrate(db);
@@ -35,7 +39,7 @@ export function openStore(file: string): Store {
   }
 }
 
-export function createSqliteStore(db: SqliteDatabase): Store {
+export function createSqliteStore(db: SqliteDatabase): SqliteStore {
   checkSchema(db);
   const s = prepareStatements(db);
   const run = db.transaction((fn: () => unknown) => fn());
@@ -73,6 +77,7 @@ export function createSqliteStore(db: SqliteDatabase): Store {
 
   return {
     ...reads,
+    inbox: createInboxStore(db),
     outbox: createSqliteOutbox(db, s),
     prompts: automation.prompts,
     steps: automation.steps,

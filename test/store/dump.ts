@@ -20,13 +20,15 @@ export function dumpFile(file: string): string {
   }
 }
 
-export function dumpDatabase(db: SqliteDatabase): string {
+/** `except`: tables left out (the chat inbox, which keeps every request taken, changed or not). */
+export function dumpDatabase(db: SqliteDatabase, options: { except?: readonly string[] } = {}): string {
   const tables = db
     .prepare(
       "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name",
     )
     .pluck()
-    .all() as string[];
+    .all()
+    .filter((name) => !options.except?.includes(name as string)) as string[];
   const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
   return tables
     .map((table) => {

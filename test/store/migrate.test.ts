@@ -20,6 +20,7 @@ const TABLES = [
   'deliveries',
   'handled_requests',
   'imported_items',
+  'inbox',
   'incident_components',
   'incidents',
   'post_edits',

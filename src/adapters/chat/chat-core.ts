@@ -1,36 +1,46 @@
-// What a chat adapter may ask of Herald: run a command, preview and publish or cancel it, and hear what
-// became of each delivery (to update its private answer). src/app.ts's Herald satisfies it.
+// What a chat adapter may ask of Herald, as small ports by use: commands (run, preview, publish, cancel),
+// delivery events (to keep a private answer up to date), Herald's questions, and the inbox's storage.
+// src/app.ts's Herald satisfies them all. The calls are synchronous (better-sqlite3 is): the inbox's one
+// worker (src/adapters/chat/inbox-worker.ts) makes them in turn, between acknowledgements.
 
 import type { PromptPress, PromptReply, PromptSender } from '../../automation/prompts.js';
 import type { CommandInput, Outcome, PreviewAction } from '../../bot/handle-command.js';
 import type { Platform } from '../../bot/types.js';
+import type { InboxStore } from '../../store/inbox.js';
 import type { DeliveryNotice } from '../../templates/reply/model.js';
 
 export type { DeliveryNotice } from '../../templates/reply/model.js';
 
-/**
- * The core's answers may come later than the call: `herald start` hands the adapters a core that first waits
- * its turn (src/adapters/chat/turns.ts), so that acknowledging new requests goes before working on old ones.
- */
-export type Awaitable<T> = T | Promise<T>;
-
-export interface ChatCore {
+export interface ChatCommands {
   /** Runs a command as typed (records it at once if it changes something). */
-  handle(input: CommandInput): Awaitable<Outcome>;
+  handle(input: CommandInput): Outcome;
   /** Checks a command and shows what it would publish; read-only commands just run. */
-  preview(input: CommandInput, ttlMs: number): Awaitable<Outcome>;
+  preview(input: CommandInput, ttlMs: number): Outcome;
   /** Publish: only the preview's author, before it expires, once. */
-  confirm(action: PreviewAction): Awaitable<Outcome>;
-  cancel(action: PreviewAction): Awaitable<Outcome>;
+  confirm(action: PreviewAction): Outcome;
+  cancel(action: PreviewAction): Outcome;
+}
+
+export interface ChatDeliveryEvents {
   /** Listens to what becomes of each delivery; returns the function that stops listening. */
   onDelivery(listener: (notice: DeliveryNotice) => void): () => void;
+  /** Social outlets without credentials, which only log what they would send. */
+  dryOutlets: ReadonlySet<string>;
+}
+
+export interface ChatPrompts {
   /**
    * Herald's questions to this platform's people (is the maintenance complete?) are sent by `send`, while
    * the adapter runs; returns the function that stops it.
    */
   servePrompts(platform: Platform, send: PromptSender): () => void;
   /** A button of one of Herald's questions: only the person asked, or staff, may answer. */
-  answerPrompt(press: PromptPress): PromptReply | Promise<PromptReply>;
-  /** Social outlets without credentials, which only log what they would send. */
-  dryOutlets: ReadonlySet<string>;
+  answerPrompt(press: PromptPress): PromptReply;
 }
+
+export interface ChatInboxStorage {
+  /** The inbox table, on the store's connection (so a row settles in the change's own transaction). */
+  inbox: InboxStore;
+}
+
+export type ChatCore = ChatCommands & ChatDeliveryEvents & ChatPrompts & ChatInboxStorage;

@@ -1,16 +1,12 @@
 // Herald's questions in Slack (is the maintenance complete?): a direct message from the bot to the person
-// asked (chat.postMessage to their user id), with a button per answer, and the answers pressed. The core
-// decides who may answer and what an answer does; this file only translates.
+// asked (chat.postMessage to their user id), with a button per answer, and the answers pressed (taken into
+// the inbox like every request; slack-surface.ts answers them). The core decides who may answer and what an
+// answer does; this file only translates.
 
-import type { App, BlockAction, ButtonAction, RespondFn, types } from '@slack/bolt';
-import type { PromptMessage, PromptPress, PromptReply } from '../../automation/prompts.js';
-import type { Outcome } from '../../bot/handle-command.js';
-import type { Actor } from '../../bot/types.js';
-import type { Logger } from '../../logger.js';
-import { newRequestId } from '../../request-id.js';
-import type { SlackMessage } from '../../templates/slack/block-kit.js';
+import type { App, BlockAction, ButtonAction, types } from '@slack/bolt';
+import type { PromptMessage } from '../../automation/prompts.js';
+import type { SlackMessage } from '../../templates/slack/blocks.js';
 import { mrkdwn } from '../../templates/slack/text.js';
-import type { Answer } from './slack-answers.js';
 
 /** A question's buttons: `herald_prompt:complete`, `herald_prompt:not_yet`; the value is the question's id. */
 const ACTION_PREFIX = 'herald_prompt:';
@@ -38,53 +34,38 @@ export function renderPrompt(message: PromptMessage): SlackMessage {
   };
 }
 
-const note = (text: string): SlackMessage => {
-  const escaped = mrkdwn(text);
-  return { text: escaped, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escaped } }] };
-};
-
 export interface SlackPromptOptions {
   app: App;
-  answerPrompt(press: PromptPress): PromptReply | Promise<PromptReply>;
-  /** The adapter's own ways of answering a button (src/adapters/chat/slack.ts). */
-  answerFor(respond: RespondFn): Answer;
-  /** The core's outcome: a recorded change in place of the question (with its deliveries), else privately. */
-  show(outcome: Outcome, answer: Answer): Promise<void>;
-  guarded(where: Record<string, unknown>, answer: Answer, work: () => Promise<void>): Promise<void>;
-  log: Logger;
+  /**
+   * A press on one of the question's buttons, as the door takes it (appended to the inbox, then
+   * acknowledged): the question's id (-1 when unreadable), the answer, the person and where to reply.
+   */
+  take(press: {
+    triggerId: string;
+    promptId: number;
+    answer: string;
+    user: { id: string; name: string };
+    channel: string | null;
+    responseUrl: string;
+  }): Promise<void>;
 }
 
 /** Sends questions as direct messages, and takes presses on their buttons. Returns the sender. */
 export function createSlackPrompts(options: SlackPromptOptions): (message: PromptMessage) => Promise<void> {
-  const { app, log } = options;
+  const { app } = options;
 
-  app.action<BlockAction<ButtonAction>>(
-    { action_id: PROMPT_ACTION },
-    async ({ ack, body, action, respond }) => {
-      await ack();
-      const answer = options.answerFor(respond);
-      const promptId = Number(action.value);
-      const requestId = newRequestId('slack', body.trigger_id);
-      const actor: Actor = {
-        platform: 'slack',
-        id: body.user.id,
-        name: body.user.username ?? body.user.name ?? body.user.id,
-        ...(body.channel?.id ? { channel: body.channel.id } : {}),
-      };
-      await options.guarded({ requestId, user: actor.id, prompt: action.value }, answer, async () => {
-        const reply = await options.answerPrompt({
-          promptId: Number.isSafeInteger(promptId) ? promptId : -1,
-          answer: action.action_id.slice(ACTION_PREFIX.length),
-          actor,
-          requestKey: `slack:${body.trigger_id}`,
-          requestId,
-        });
-        if (reply.kind === 'note') await answer.whisper(note(reply.text));
-        else await options.show(reply.outcome, answer);
-        log.debug({ user: actor.id, prompt: promptId, reply: reply.kind }, 'question answered');
-      });
-    },
-  );
+  app.action<BlockAction<ButtonAction>>({ action_id: PROMPT_ACTION }, async ({ ack, body, action }) => {
+    const promptId = Number(action.value);
+    await options.take({
+      triggerId: body.trigger_id,
+      promptId: Number.isSafeInteger(promptId) ? promptId : -1,
+      answer: action.action_id.slice(ACTION_PREFIX.length),
+      user: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
+      channel: body.channel?.id ?? null,
+      responseUrl: body.response_url ?? '',
+    });
+    await ack();
+  });
 
   return async (message) => {
     // To a user id, chat.postMessage writes in the app's direct messages with that person; to a channel id

@@ -1,4 +1,4 @@
-// Acknowledge first, work after: the core (parsing, a SQLite transaction, rendering) is synchronous, and
+// Acknowledge first, work after (the inbox's worker takes one row per turn, src/adapters/chat/inbox-worker.ts): the core (parsing, a SQLite transaction, rendering) is synchronous, and
 // Slack and Discord want an acknowledgement within 3 seconds. Left to itself, a burst of commands would make
 // each acknowledgement wait behind the work of every command received before it. Here each command's work
 // waits for its turn, and turns are given one per pass of the event loop, so that between two commands'
@@ -6,8 +6,6 @@
 //
 // Nothing waits longer than before in all: the same work is done, in the order it came, one command at a
 // time (as the single SQLite connection did it anyway).
-
-import type { ChatCore } from './chat-core.js';
 
 /** A function whose promise resolves when it is the caller's turn: one caller per pass of the event loop. */
 export function createTurns(): () => Promise<void> {
@@ -28,33 +26,4 @@ export function createTurns(): () => Promise<void> {
       waiting.push(resolve);
       if (!scheduled) schedule();
     });
-}
-
-/** The same core, each call made in its turn. */
-export function takingTurns(core: ChatCore, turn: () => Promise<void> = createTurns()): ChatCore {
-  return {
-    handle: async (input) => {
-      await turn();
-      return core.handle(input);
-    },
-    preview: async (input, ttlMs) => {
-      await turn();
-      return core.preview(input, ttlMs);
-    },
-    confirm: async (action) => {
-      await turn();
-      return core.confirm(action);
-    },
-    cancel: async (action) => {
-      await turn();
-      return core.cancel(action);
-    },
-    answerPrompt: async (press) => {
-      await turn();
-      return core.answerPrompt(press);
-    },
-    onDelivery: (listener) => core.onDelivery(listener),
-    servePrompts: (platform, send) => core.servePrompts(platform, send),
-    dryOutlets: core.dryOutlets,
-  };
 }

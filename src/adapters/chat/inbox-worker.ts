@@ -1,0 +1,214 @@
+// The inbox's one worker: it drains the pending rows in arrival order through the core, one row per pass of
+// the event loop (acknowledgements go first: between two rows' work Node reads and acknowledges whatever
+// has arrived), and marks each row done in the same transaction as the change it made. After a crash or a
+// stop, the next start finishes what is pending, once. The surface (Slack, Discord) turns a row into the
+// core's work and answers the result: in the platform's reply window while it is open, else by direct
+// message.
+
+import type { PromptPress, PromptReply } from '../../automation/prompts.js';
+import type { Clock, CommandInput, Outcome, PreviewAction } from '../../bot/handle-command.js';
+import type { Logger } from '../../logger.js';
+import type { InboxRow } from '../../store/inbox.js';
+import type { ChatCommands, ChatInboxStorage, ChatPrompts } from './chat-core.js';
+import { createInbox, type Inbox } from './inbox.js';
+import { createTurns } from './turns.js';
+
+/** Slack's response_url and Discord's interaction token both answer for 15 minutes after the request. */
+export const REPLY_WINDOW_MS = 15 * 60_000;
+/** How long stop() waits for answers still on their way to the platforms. */
+const ANSWERS_GRACE_MS = 10_000;
+
+/** What a row asks of the core. */
+export type Work =
+  | { kind: 'handle'; input: CommandInput }
+  /** A preview; `replaces` is the preview it was edited from, cancelled when the new one is shown. */
+  | { kind: 'preview'; input: CommandInput; ttlMs: number; replaces?: PreviewAction }
+  | { kind: 'confirm'; action: PreviewAction }
+  | { kind: 'cancel'; action: PreviewAction }
+  | { kind: 'prompt'; press: PromptPress }
+  /** Decided at the door without the core (a command the platform's form could not express). */
+  | { kind: 'answer'; outcome: Outcome };
+
+export type Done = { kind: 'outcome'; outcome: Outcome } | { kind: 'prompt'; reply: PromptReply };
+
+export interface Surface {
+  platform: string;
+  /** Turns a row into the core's work (it may ask the platform, e.g. for a Slack user's groups). */
+  prepare(row: InboxRow): Promise<Work>;
+  /** Answers: `open` says whether the platform's reply window is still open, else by direct message. */
+  answer(row: InboxRow, done: Done, open: boolean): Promise<void>;
+  /** The row's work failed unexpectedly: a short apology. */
+  apologise(row: InboxRow, open: boolean): Promise<void>;
+}
+
+export interface Conversation {
+  inbox: Inbox;
+  /** Registers a platform's surface; its rows are worked from then on. Returns the function that stops it. */
+  serve(surface: Surface): () => void;
+  /** Starts draining (what a previous run left pending first). */
+  start(): void;
+  /** Refuses new requests, lets the row in hand finish, waits for answers on their way; rows left stay. */
+  stop(): Promise<void>;
+  /** Resolves when nothing the worker can do is pending (tests). */
+  idle(): Promise<void>;
+  /** Rows worked by this process. */
+  readonly worked: number;
+}
+
+export interface ConversationOptions {
+  core: ChatCommands & ChatPrompts & ChatInboxStorage;
+  clock: Clock;
+  log: Logger;
+}
+
+function runWork(core: ChatCommands & ChatPrompts, work: Work): Done {
+  switch (work.kind) {
+    case 'handle':
+      return { kind: 'outcome', outcome: core.handle(work.input) };
+    case 'preview': {
+      const outcome = core.preview(work.input, work.ttlMs);
+      // The edited preview replaces the old one, which can then no longer be published.
+      if (work.replaces && outcome.kind !== 'refused') core.cancel(work.replaces);
+      return { kind: 'outcome', outcome };
+    }
+    case 'confirm':
+      return { kind: 'outcome', outcome: core.confirm(work.action) };
+    case 'cancel':
+      return { kind: 'outcome', outcome: core.cancel(work.action) };
+    case 'prompt':
+      return { kind: 'prompt', reply: core.answerPrompt(work.press) };
+    case 'answer':
+      return { kind: 'outcome', outcome: work.outcome };
+  }
+}
+
+export function createConversation(options: ConversationOptions): Conversation {
+  const { core, clock } = options;
+  const log = options.log.child({ component: 'inbox' });
+  const store = core.inbox;
+  const inbox = createInbox(store);
+  const turn = createTurns();
+  const surfaces = new Map<string, Surface>();
+  const answers = new Set<Promise<unknown>>();
+  let started = false;
+  let stopping = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let worked = 0;
+  let stopped: Promise<void> | null = null;
+
+  const keep = (p: Promise<unknown>) => {
+    answers.add(p);
+    void p
+      .catch((error) => log.error({ err: error }, 'answering a chat request failed'))
+      .finally(() => answers.delete(p));
+  };
+
+  /** The next pending row a served surface can work, oldest first. */
+  const next = (): InboxRow | undefined => store.pending(256).find((r) => surfaces.has(r.platform));
+
+  async function work(row: InboxRow, surface: Surface): Promise<void> {
+    const where = { requestId: row.requestId, inbox: row.id, kind: row.kind };
+    let done: Done;
+    let open = false;
+    try {
+      const todo = await surface.prepare(row);
+      const now = clock.now();
+      open = now <= row.receivedAt + REPLY_WINDOW_MS;
+      done = store.settle(row.id, now, () => runWork(core, todo), todo.kind !== 'preview');
+    } catch (error) {
+      log.error({ err: error, ...where }, 'chat request failed');
+      store.fail(row.id, clock.now(), error instanceof Error ? error.message : String(error));
+      keep(surface.apologise(row, open));
+      return;
+    }
+    worked++;
+    keep(surface.answer(row, done, open));
+  }
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      await turn();
+      if (stopping) return;
+      const row = next();
+      if (!row) return;
+      const surface = surfaces.get(row.platform);
+      if (surface) await work(row, surface);
+    }
+  }
+
+  const wake = () => {
+    if (!started || stopping) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = drain().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        wake();
+      }
+    });
+  };
+  inbox.onAppended(wake);
+
+  async function stopWorking(): Promise<void> {
+    await inbox.close();
+    stopping = true;
+    await running;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ANSWERS_GRACE_MS);
+    });
+    await Promise.race([Promise.allSettled([...answers]), grace]);
+    clearTimeout(timer);
+    const left = store.pendingCount();
+    if (left) log.info({ pending: left }, 'chat requests left for the next start');
+    // What the group commit did in this run (npm run bench reads it): commits, rows, batch sizes, time.
+    const { transactions, rows, batchSizes, commitSeconds } = inbox.stats;
+    if (transactions)
+      log.info(
+        {
+          commits: transactions,
+          rows,
+          batchSizes: Object.fromEntries(batchSizes),
+          commitMsPerCommit: Number(((commitSeconds * 1000) / transactions).toFixed(3)),
+        },
+        'inbox group commits',
+      );
+  }
+
+  return {
+    inbox,
+    get worked() {
+      return worked;
+    },
+    serve(surface) {
+      surfaces.set(surface.platform, surface);
+      wake();
+      return () => {
+        if (surfaces.get(surface.platform) === surface) surfaces.delete(surface.platform);
+      };
+    },
+    start() {
+      started = true;
+      const left = store.pendingCount();
+      if (left) log.info({ pending: left }, 'finishing the chat requests left pending');
+      wake();
+    },
+    stop() {
+      stopped ??= stopWorking();
+      return stopped;
+    },
+    async idle() {
+      for (;;) {
+        if (!started || stopping) break;
+        await turn();
+        await running;
+        if (!running && !next()) break;
+      }
+      await Promise.allSettled([...answers]);
+    },
+  };
+}
