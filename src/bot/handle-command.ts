@@ -85,6 +85,11 @@ export interface CommandInput {
   requestKey?: string;
   /** The id that follows this command through the logs to every delivery it queues. */
   requestId?: string;
+  /**
+   * When the person typed it, if it is worked later (the chat inbox after a restart): times in the text
+   * (`--at 21:30`, `yesterday`) are read as of then, as they were meant, not as of when Herald got to it.
+   */
+  typedAt?: number;
 }
 
 export interface PreviewAction {
@@ -322,7 +327,7 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
   return {
     handle(input) {
       const now = clock.now();
-      const prepared = prepare(input, now);
+      const prepared = prepare(input, now, input.typedAt ?? now);
       if ('outcome' in prepared) return prepared.outcome;
       if ('retry' in prepared) return retry(input, prepared.retry, now);
       return write(input, prepared.cmd, now);
@@ -330,7 +335,7 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
 
     preview(input, ttlMs) {
       const now = clock.now();
-      const prepared = prepare(input, now);
+      const prepared = prepare(input, now, input.typedAt ?? now);
       if ('outcome' in prepared) return prepared.outcome;
       if ('retry' in prepared) return retry(input, prepared.retry, now);
       const cmd = prepared.cmd;

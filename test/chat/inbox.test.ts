@@ -210,6 +210,29 @@ describe('Slack requests across a restart', () => {
     expect(th.herald.store.recentPosts(10)).toHaveLength(1);
   });
 
+  it('reads the times of a command worked the next day as of when it was typed', async () => {
+    // Typed at 21:39 on 27 July, `--at 21:30` means nine minutes ago. Herald was down overnight and works
+    // the command at 21:35 on 28 July: read as of then, 21:30 would be that day's, five minutes before.
+    const { fake, th, setNow } = await slackHerald();
+    let slack = await mountSlack(th, fake, { work: false, preview: false });
+    const typed = 'nc018 smtp down "spam" --at 21:30';
+    expect((await slack.slash(typed, 'overnight', 'T-OVERNIGHT')).status).toBe(200);
+    await slack.close();
+    await th.reopen();
+    setNow(Date.parse('2012-07-28T21:35:00Z'));
+    slack = await mountSlack(th, fake, { work: true, preview: false });
+    cleanups.push(() => slack.close());
+    const dm = await fake.waitFor('the direct message', () =>
+      fake.messages.find((m) => m.channel === dmChannelOf('U0STAFF')),
+    );
+    expect(JSON.stringify(dm)).toContain('27 July');
+    const [post] = th.herald.store.recentPosts(10);
+    expect(post?.eventAt).toBe(Date.parse('2012-07-27T21:30:00Z'));
+    expect(th.herald.store.incident(post?.incidentId ?? 0)?.openedAt).toBe(
+      Date.parse('2012-07-27T21:30:00Z'),
+    );
+  });
+
   it('refuses a request signed more than five minutes from its clock, in either direction', async () => {
     const { fake, th } = await slackHerald();
     const slack = await mountSlack(th, fake, { work: true, preview: false });

@@ -61,12 +61,13 @@ export interface ConversationOptions {
   log: Logger;
 }
 
-function runWork(core: ChatCommands & ChatPrompts, work: Work): Done {
+/** Runs a row's work; a command's times are read as of when it was typed (`typedAt`), however late. */
+function runWork(core: ChatCommands & ChatPrompts, work: Work, typedAt: number): Done {
   switch (work.kind) {
     case 'handle':
-      return { kind: 'outcome', outcome: core.handle(work.input) };
+      return { kind: 'outcome', outcome: core.handle({ ...work.input, typedAt }) };
     case 'preview': {
-      const outcome = core.preview(work.input, work.ttlMs);
+      const outcome = core.preview({ ...work.input, typedAt }, work.ttlMs);
       // The edited preview replaces the old one, which can then no longer be published.
       if (work.replaces && outcome.kind !== 'refused') core.cancel(work.replaces);
       return { kind: 'outcome', outcome };
@@ -115,7 +116,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       const todo = await surface.prepare(row);
       const now = clock.now();
       open = now <= row.receivedAt + REPLY_WINDOW_MS;
-      done = store.settle(row.id, now, () => runWork(core, todo), todo.kind !== 'preview');
+      done = store.settle(row.id, now, () => runWork(core, todo, row.receivedAt), todo.kind !== 'preview');
     } catch (error) {
       log.error({ err: error, ...where }, 'chat request failed');
       store.fail(row.id, clock.now(), error instanceof Error ? error.message : String(error));
