@@ -63,6 +63,8 @@ const MORE_ROWS: Record<string, string> = {
     WHERE incident_id = 2 AND number = 1`,
   prompts: `INSERT INTO prompts (incident_id, step, kind, platform, user_id, user_name, created_at)
     VALUES (2, 'start', 'complete', 'shell', 'ops', 'ops', 1343425167000)`,
+  inbox: `INSERT INTO inbox (request_id, platform, kind, payload, received_at, status, done_at)
+    VALUES ('slack:T-UPGRADE', 'slack', 'command', '{"text":"list"}', 1343425167000, 'done', 1343425167100)`,
 };
 
 /**
