@@ -144,13 +144,17 @@ export function createConversation(options: ConversationOptions): Conversation {
       again = true;
       return;
     }
-    running = drain().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        wake();
-      }
-    });
+    // The database failing (a full disk, a closed connection) is logged and reported by /healthz; the rows
+    // stay pending for the next wake or start, and nothing escapes as an unhandled rejection.
+    running = drain()
+      .catch((error) => log.error({ err: error }, 'the chat inbox could not be worked'))
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          wake();
+        }
+      });
   };
   inbox.onAppended(wake);
 
@@ -164,7 +168,12 @@ export function createConversation(options: ConversationOptions): Conversation {
     });
     await Promise.race([Promise.allSettled([...answers]), grace]);
     clearTimeout(timer);
-    const left = store.pendingCount();
+    let left = 0;
+    try {
+      left = store.pendingCount();
+    } catch (error) {
+      log.error({ err: error }, 'the chat inbox could not be read at stop');
+    }
     if (left) log.info({ pending: left }, 'chat requests left for the next start');
     // What the group commit did in this run (npm run bench reads it): commits, rows, batch sizes, time.
     const { transactions, rows, batchSizes, commitSeconds } = inbox.stats;
