@@ -263,6 +263,11 @@ export interface HeraldOptions {
    * only, and leaves delivery to the running Herald or to `herald publish`.
    */
   publishOnChange?: boolean;
+  /**
+   * The outlets of the Herald that delivers (src/ops/delivery-plan.ts), for a Herald that only records
+   * (`herald run`): its commands get a delivery for each of them, and its answers say which run dry there.
+   */
+  plan?: { outlets: readonly string[]; dry: readonly string[] };
 }
 
 export function createHerald(config: Config, options: HeraldOptions): Herald {
@@ -272,7 +277,12 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
   const refusals = createFileRefusalLog(path.join(config.paths.dataDir, 'refusals.log'));
   const announcers = createAnnouncementOutlets(config, log, clock);
   // Chat announcements are outlets too: each configured channel gets a delivery of every post.
-  const settings = { ...config.core, outlets: [...config.core.outlets, ...announcers.map((o) => o.name)] };
+  const settings = {
+    ...config.core,
+    outlets: options.plan
+      ? [...options.plan.outlets]
+      : [...config.core.outlets, ...announcers.map((o) => o.name)],
+  };
   const commands = createCommandHandler({ store, settings, clock, refusals });
   const site = createSiteOutlet({
     store,
@@ -450,7 +460,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    dryOutlets: dryOutletsOf(config),
+    dryOutlets: options.plan ? new Set(options.plan.dry) : dryOutletsOf(config),
     settings,
     async close() {
       await scheduler.stop();

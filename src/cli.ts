@@ -18,7 +18,8 @@ import { type Config, loadConfig } from './config.js';
 import { STATUS_BLOG_EPILOGUE, STATUS_BLOG_STORY } from './demo/status-blog.js';
 import { EXIT } from './exit-codes.js';
 import { type Logger, loggerFor } from './logger.js';
-import { acquireDataLock, type DataLock, DataLockedError } from './ops/data-lock.js';
+import { acquireDataLock, type DataLock, DataLockedError, runningHolder } from './ops/data-lock.js';
+import { type DeliveryPlan, readDeliveryPlan, writeDeliveryPlan } from './ops/delivery-plan.js';
 import { guardProcess } from './process-guard.js';
 import { newRequestId } from './request-id.js';
 import { SCHEDULER_POLL_MS } from './scheduler.js';
@@ -117,12 +118,13 @@ async function openOrExit(
   log: Logger,
   io: Io,
   publishOnChange = true,
+  plan?: DeliveryPlan,
 ): Promise<Herald | number> {
   try {
     // A database of an older Herald is backed up as it was (data/backups/), then migrated.
     const backupsDir = path.join(config.paths.dataDir, 'backups');
     await upgradeDatabase(config.paths.database, { backupsDir, log });
-    return createHerald(config, { log, publishOnChange });
+    return createHerald(config, { log, publishOnChange, ...(plan ? { plan } : {}) });
   } catch (error) {
     if (error instanceof SchemaTooNewError) {
       io.stderr.write(`herald: ${error.message}\n`);
@@ -152,7 +154,7 @@ async function runOne(args: string[], io: Io): Promise<number> {
     io.stderr.write(`herald: nothing to run: give a command, e.g. herald run 'list' or herald run 'help'\n`);
     return EXIT.refused;
   }
-  const opened = await openHerald(io, { oneShot: true, publishOnChange: false });
+  const opened = await openHerald(io, { oneShot: true, publishOnChange: false, followPlan: true });
   if (typeof opened === 'number') return opened;
   const { config, herald } = opened;
   try {
@@ -163,10 +165,25 @@ async function runOne(args: string[], io: Io): Promise<number> {
       return EXIT.refused;
     }
     io.stdout.write(`${rendered}\n`);
+    if (outcome.kind === 'recorded' && outcome.deliveries.length > 0) {
+      const waiting = whoDelivers(config.paths.dataDir);
+      if (waiting) io.stdout.write(`${waiting}\n`);
+    }
     return EXIT.ok;
   } finally {
     await herald.close();
   }
+}
+
+/**
+ * For `herald run`'s answer: who will deliver what it recorded. The running `herald start` (which wrote the
+ * outlets the deliveries were made for), or nobody yet.
+ */
+function whoDelivers(dataDir: string): string | null {
+  const pid = runningHolder(dataDir);
+  if (pid !== null) return `  Delivered by the running Herald (pid ${pid}), with its credentials.`;
+  const planned = readDeliveryPlan(dataDir) !== null;
+  return `  No Herald is running on this data folder: the deliveries wait for \`herald start\` or \`herald publish\`${planned ? ' (made for the outlets the last herald start had)' : ''}.`;
 }
 
 interface Opened {
@@ -193,7 +210,13 @@ function lockOrExit(dataDir: string, io: Io): DataLock | number {
  */
 async function openHerald(
   io: Io,
-  options: { oneShot: boolean; publishOnChange?: boolean; lock?: boolean },
+  options: {
+    oneShot: boolean;
+    publishOnChange?: boolean;
+    lock?: boolean;
+    /** Record for the outlets of the Herald that delivers (`herald run`): see src/ops/delivery-plan.ts. */
+    followPlan?: boolean;
+  },
 ): Promise<Opened | number> {
   const config = configOrExit(io);
   if (typeof config === 'number') return config;
@@ -205,7 +228,8 @@ async function openHerald(
   const release = () => lock?.release();
   let herald: Herald | number;
   try {
-    herald = await openOrExit(config, log, io, options.publishOnChange ?? true);
+    const plan = options.followPlan ? readDeliveryPlan(config.paths.dataDir) : null;
+    herald = await openOrExit(config, log, io, options.publishOnChange ?? true, plan ?? undefined);
   } catch (error) {
     release();
     throw error;
@@ -257,6 +281,13 @@ async function start(io: Io): Promise<number> {
   const opened = await openHerald(io, { oneShot: false, lock: true });
   if (typeof opened === 'number') return opened;
   const { config, log, herald, release } = opened;
+  // What goes where is this Herald's to decide: `herald run` records for these outlets (docs/contract.md).
+  writeDeliveryPlan(config.paths.dataDir, {
+    outlets: [...herald.settings.outlets],
+    dry: [...herald.dryOutlets],
+    pid: process.pid,
+    writtenAt: Date.now(),
+  });
   const signal = untilSignal();
   // From here on, nothing a request does ends the process (an unexpected failure while starting still
   // reaches main() and exits 3).

@@ -105,6 +105,12 @@ function createExclusive(file: string, content: string): boolean {
   }
 }
 
+/** The pid of the Herald that holds the data folder's lock and still runs, or null. */
+export function runningHolder(dataDir: string): number | null {
+  const holder = parseHolder(readOrNull(path.join(dataDir, LOCK_FILE)));
+  return holder && isAlive(holder) ? holder.pid : null;
+}
+
 /** Takes the data folder's lock, or throws DataLockedError naming the Herald that holds it. */
 export function acquireDataLock(dataDir: string): DataLock {
   fs.mkdirSync(dataDir, { recursive: true });

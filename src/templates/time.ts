@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import type * as ChronoEnglish from 'chrono-node/en';
 import { IANAZone } from 'luxon';
 import type { ZoneDef } from '../bot/catalog.js';
-import { abbreviationAt, formatOffset, zoneAbbreviation } from '../bot/zone-names.js';
+import { abbreviationAt } from '../bot/zone-names.js';
 
 /** Month names are English whatever the process locale is. */
 
