@@ -2,6 +2,7 @@
 // scenarios. Each runs through the surface's front door (surface-contract-worlds.ts) and asserts on the
 // answer, the rows written and what reached the fake platforms; the answers it returns are kept as
 // snapshots (per surface), so that any change of wording shows in review.
+import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import type { Delivery } from '../../src/bot/types.js';
 import type { Surface, SurfaceName } from './surface-contract-worlds.js';
@@ -13,6 +14,8 @@ export interface Scenario {
   why?: string;
   /** Whether the chat surfaces show a preview before publishing (the shell never does). */
   preview: boolean;
+  /** Whether the surface starts with the inbox's worker held (StartOptions.held), until `restart()`. */
+  held?: boolean;
   /** Runs it; returns the answers to keep as snapshots. */
   run(s: Surface): Promise<string[]>;
 }
@@ -60,6 +63,26 @@ async function settledRows(s: Surface): Promise<Delivery[]> {
     if (ds.length && ds.every((d) => d.status !== 'pending')) return ds;
     if (Date.now() > until) throw new Error(`deliveries not settled: ${JSON.stringify(ds)}`);
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+interface InboxRow {
+  id: number;
+  request_id: string;
+  status: string;
+  received_at: number;
+  done_at: number | null;
+}
+
+/** The inbox's rows, read through a second connection to the database, as another process would. */
+function inboxRows(s: Surface): InboxRow[] {
+  const db = new Database(s.herald.config.paths.database, { readonly: true });
+  try {
+    return db
+      .prepare('SELECT id, request_id, status, received_at, done_at FROM inbox ORDER BY id')
+      .all() as InboxRow[];
+  } finally {
+    db.close();
   }
 }
 
@@ -240,8 +263,55 @@ export const SCENARIOS: readonly Scenario[] = [
       return [last];
     },
   },
-  // A command finished after a restart (issue 14 §1): acknowledged, Herald stopped before it ran, and
-  // recorded once by the next start, its answer sent through the reply window or as a direct message.
-  // This needs the durable inbox, built at the same time on the `inbox` branch: its engineer adds the
-  // scenario here, with a `restart()` on Surface.
+  {
+    // Issue 14 §1: acknowledged means recorded. The worker is held, so Herald is stopped right after the
+    // acknowledgement, before the command ran; the next start finishes it once and answers its author in
+    // the reply window (five minutes later: the response_url, the interaction's token).
+    name: 'a command acknowledged before a stop is recorded once after the restart, and answered',
+    surfaces: CHAT,
+    why: 'the shell acknowledges nothing before the work: a typed line is answered after its commit',
+    preview: false,
+    held: true,
+    async run(s) {
+      const sent = await s.say(SMTP_DOWN);
+      const requestId = `${s.name}:${sent.id}`;
+      // Acknowledged (say() checked the 200) and on disk, but not worked: no post, no answer yet.
+      expect(inboxRows(s)).toMatchObject([{ request_id: requestId, status: 'pending', done_at: null }]);
+      expect(posts(s)).toEqual([]);
+      expect(s.answers(sent)).toEqual([]);
+      await s.restart();
+      const first = await s.answer(sent, (t) => RECORDED.test(t), 'the recorded answer after the restart');
+      expect(first).toContain('27 July 2012 21:13 UTC');
+      const written = posts(s);
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatchObject({ author: AUTHOR[s.name], text: 'Spam cleanup under way.' });
+      expect(s.herald.herald.store.activeIncidents()).toHaveLength(1);
+      const rows = await settledRows(s);
+      expect(rows.map((d) => `${d.outlet}:${d.status}`).sort()).toEqual([
+        'bluesky:sent',
+        'mastodon:sent',
+        'site:sent',
+        'twitter:sent',
+      ]);
+      const last = await s.answer(
+        sent,
+        (t) => SETTLED[s.name](t) && (TWITTER_SENT[s.name]?.test(t) ?? true),
+        'the answer with every delivery sent',
+      );
+      const done = inboxRows(s);
+      expect(done).toMatchObject([{ request_id: requestId, status: 'done' }]);
+      // The platform delivers the same request again after the restart: nothing changes, not even its row.
+      const answered = s.answers(sent);
+      await s.repeat(sent);
+      await settle();
+      expect(inboxRows(s)).toEqual(done);
+      expect(posts(s)).toHaveLength(1);
+      expect(deliveries(s)).toHaveLength(4);
+      expect(s.twitter.tweets.map((t) => t.text)).toEqual([
+        expect.stringContaining('Spam cleanup under way.'),
+      ]);
+      expect(s.answers(sent)).toEqual(answered);
+      return [last];
+    },
+  },
 ];

@@ -4,10 +4,14 @@
 // to Herald's own server, a fake Slack taking the answers) and Discord (Ed25519-signed HTTP interactions to
 // Herald's server, discord.js's REST client answering a fake Discord). Every Herald is the real composition
 // root over a real store, with Twitter/X switched on against its local fake (Mastodon and Bluesky run dry).
+// Slack and Discord share one inbox and its worker (createConversation), as createChatAdapters wires them for
+// `herald start`; a surface started `held` acknowledges requests without working them, and `restart()`
+// starts Herald again on the same data folder, with the same fake platforms.
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createDiscordAdapter, DISCORD_INTERACTIONS_PATH } from '../../src/adapters/chat/discord.js';
 import { RUN_SUBCOMMAND } from '../../src/adapters/chat/discord-commands.js';
+import { createConversation } from '../../src/adapters/chat/inbox-worker.js';
 import { createShellAdapter } from '../../src/adapters/chat/shell.js';
 import { createSlackAdapter } from '../../src/adapters/chat/slack.js';
 import { createHttpApp, listen } from '../../src/server.js';
@@ -65,8 +69,27 @@ export interface Surface {
   press(sent: Sent, button: 'publish' | 'cancel'): Promise<Sent>;
   /** Moves the clock past the preview's lifetime. */
   expirePreviews(): void;
+  /**
+   * Stops Herald as SIGTERM does (adapters, server, then the database), moves the clock five minutes on
+   * (inside the platforms' 15-minute reply window) and starts it again on the same data folder, with the
+   * same fake platforms; the inbox's worker runs from then on (chat surfaces only).
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface StartOptions {
+  /** Whether the chat surfaces show a preview before publishing. */
+  preview: boolean;
+  /**
+   * The inbox's worker is not started: requests are appended and acknowledged, and nothing works them, as
+   * when Herald is stopped right after an acknowledgement (until `restart()`).
+   */
+  held?: boolean;
+}
+
+/** How far the clock moves while Herald is down in `restart()`: well inside the 15-minute reply window. */
+export const DOWNTIME_MS = 5 * 60_000;
 
 const STAFF_ROLE = '1600000000000000001';
 const anna: FakeUser = { id: '1500000000000000001', username: 'anna', roles: [STAFF_ROLE] };
@@ -185,6 +208,9 @@ async function startShell(): Promise<Surface> {
     expirePreviews() {
       throw new Error('the shell shows no preview');
     },
+    async restart() {
+      throw new Error('the shell acknowledges nothing before its work: there is nothing left to finish');
+    },
     async close() {
       stopNotices();
       input.end();
@@ -219,43 +245,59 @@ export function slackText(body: Record<string, unknown>): string {
     .join('\n');
 }
 
-async function startSlack(preview: boolean): Promise<Surface> {
+async function startSlack(options: StartOptions): Promise<Surface> {
   const fake = await startFakeSlack();
-  const { herald, twitter, clock, setNow } = await startHerald(preview, {
+  const { herald, twitter, clock, setNow } = await startHerald(options.preview, {
     SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
     SLACK_API_URL: fake.apiUrl,
     SLACK_SIGNING_SECRET: FAKE_SLACK.signingSecret,
   });
   const config = herald.config.slack;
   if (!config) throw new Error('Slack is not configured');
-  const adapter = createSlackAdapter({
-    config,
-    chat: herald.config.chat,
-    core: herald.herald,
-    settings: herald.config.core,
-    site: herald.config.site,
-    log: testLog(),
-    clock,
-  });
-  const server = await listen(
-    createHttpApp({
-      publicDir: herald.config.paths.publicDir,
-      health: () => herald.herald.health(),
-      log: testLog(),
-      routes: adapter.routes,
-    }),
-    '127.0.0.1',
-    0,
-  );
-  await adapter.start();
-  const eventsUrl = `${server.url}slack/events`;
+
+  /** Herald's Slack side on the Herald open now: the adapter, its server, the worker (unless held). */
+  const mount = async (held: boolean) => {
+    const log = testLog();
+    const conversation = createConversation({ core: herald.herald, clock, log });
+    const adapter = createSlackAdapter({
+      config,
+      chat: herald.config.chat,
+      core: herald.herald,
+      settings: herald.config.core,
+      site: herald.config.site,
+      log,
+      clock,
+      conversation,
+    });
+    const server = await listen(
+      createHttpApp({
+        publicDir: herald.config.paths.publicDir,
+        health: () => herald.herald.health(),
+        log,
+        routes: adapter.routes,
+      }),
+      '127.0.0.1',
+      0,
+    );
+    await adapter.start();
+    if (!held) conversation.start();
+    return {
+      eventsUrl: `${server.url}slack/events`,
+      async stop() {
+        // As `herald start` stops: nothing new taken, the row in hand finished, the database closed last.
+        await adapter.stop();
+        await server.close();
+      },
+    };
+  };
+  let mounted = await mount(options.held ?? false);
   /** Each request: the form Slack posted, and the key of its response_url on the fake. */
   const requests = new Map<string, { form: Record<string, string>; key: string }>();
   let keys = 0;
 
   async function post(id: string, form: Record<string, string>, key: string, retryNum?: number) {
     requests.set(id, { form, key });
-    const r = await postSigned(eventsUrl, form, retryNum ? { retryNum } : {});
+    const r = await postSigned(mounted.eventsUrl, form, retryNum ? { retryNum } : {});
     if (r.status !== 200) throw new Error(`Slack request answered ${r.status}`);
   }
   const responses = (sent: Sent): FakeResponse[] => fake.responsesTo(requests.get(sent.id)?.key ?? '');
@@ -275,7 +317,7 @@ async function startSlack(preview: boolean): Promise<Surface> {
     async repeat(sent) {
       const r = requests.get(sent.id);
       if (!r) throw new Error('no such request');
-      const again = await postSigned(eventsUrl, r.form, { retryNum: 1 });
+      const again = await postSigned(mounted.eventsUrl, r.form, { retryNum: 1 });
       if (again.status !== 200) throw new Error(`Slack retry answered ${again.status}`);
     },
     answers: answersOf,
@@ -301,9 +343,14 @@ async function startSlack(preview: boolean): Promise<Surface> {
     expirePreviews() {
       setNow(clock.now() + herald.config.chat.previewTtlMs + 1);
     },
+    async restart() {
+      await mounted.stop();
+      await herald.reopen();
+      setNow(clock.now() + DOWNTIME_MS);
+      mounted = await mount(false);
+    },
     async close() {
-      await adapter.stop();
-      await server.close();
+      await mounted.stop();
       await herald.close();
       await Promise.all([fake.close(), twitter.close()]);
     },
@@ -329,10 +376,10 @@ export function discordText(body: DiscordBody): string {
   return parts.filter(Boolean).join('\n');
 }
 
-async function startDiscord(preview: boolean): Promise<Surface> {
+async function startDiscord(options: StartOptions): Promise<Surface> {
   const fake = await startFakeDiscord();
   const signer = createInteractionSigner();
-  const { herald, twitter, clock, setNow } = await startHerald(preview, {
+  const { herald, twitter, clock, setNow } = await startHerald(options.preview, {
     DISCORD_TOKEN: '',
     DISCORD_APPLICATION_ID: FAKE_APPLICATION_ID,
     DISCORD_PUBLIC_KEY: signer.publicKey,
@@ -340,34 +387,51 @@ async function startDiscord(preview: boolean): Promise<Surface> {
   });
   const config = herald.config.discord;
   if (!config) throw new Error('Discord is not configured');
-  const adapter = createDiscordAdapter({
-    config,
-    chat: herald.config.chat,
-    core: herald.herald,
-    settings: herald.config.core,
-    site: herald.config.site,
-    log: testLog(),
-    clock,
-  });
-  if (!adapter.router) throw new Error('no router: the public key is not set');
-  const server = await listen(
-    createHttpApp({
-      publicDir: path.join(herald.dir, 'public'),
-      health: () => herald.herald.health(),
-      log: testLog(),
-      routes: [{ path: DISCORD_INTERACTIONS_PATH, router: adapter.router }],
-    }),
-    '127.0.0.1',
-    0,
-  );
-  const url = new URL(DISCORD_INTERACTIONS_PATH, server.url).href;
+
+  /** Herald's Discord side on the Herald open now: the adapter, its server, the worker (unless held). */
+  const mount = async (held: boolean) => {
+    const log = testLog();
+    const conversation = createConversation({ core: herald.herald, clock, log });
+    const adapter = createDiscordAdapter({
+      config,
+      chat: herald.config.chat,
+      core: herald.herald,
+      settings: herald.config.core,
+      site: herald.config.site,
+      log,
+      clock,
+      conversation,
+    });
+    if (!adapter.router) throw new Error('no router: the public key is not set');
+    const server = await listen(
+      createHttpApp({
+        publicDir: path.join(herald.dir, 'public'),
+        health: () => herald.herald.health(),
+        log,
+        routes: [{ path: DISCORD_INTERACTIONS_PATH, router: adapter.router }],
+      }),
+      '127.0.0.1',
+      0,
+    );
+    await adapter.start();
+    if (!held) conversation.start();
+    return {
+      url: new URL(DISCORD_INTERACTIONS_PATH, server.url).href,
+      async stop() {
+        // As `herald start` stops: nothing new taken, the row in hand finished, the database closed last.
+        await adapter.stop();
+        await server.close();
+      },
+    };
+  };
+  let mounted = await mount(options.held ?? false);
   const interactions = new Map<string, Record<string, unknown>>();
 
   async function post(sent: Record<string, unknown>): Promise<Sent> {
     const id = String(sent.id);
     interactions.set(id, sent);
     const body = JSON.stringify(sent);
-    const res = await postInteraction(url, body, signedHeaders(signer, body));
+    const res = await postInteraction(mounted.url, body, signedHeaders(signer, body));
     if (res.status !== 200) throw new Error(`Discord interaction answered ${res.status}`);
     fake.answered(sent, res.json);
     return { id };
@@ -414,18 +478,26 @@ async function startDiscord(preview: boolean): Promise<Surface> {
     expirePreviews() {
       setNow(clock.now() + herald.config.chat.previewTtlMs + 1);
     },
+    async restart() {
+      await mounted.stop();
+      await herald.reopen();
+      setNow(clock.now() + DOWNTIME_MS);
+      mounted = await mount(false);
+    },
     async close() {
-      await adapter.stop();
-      await server.close();
+      await mounted.stop();
       await herald.close();
       await Promise.all([fake.close(), twitter.close()]);
     },
   };
 }
 
-export function startSurface(name: SurfaceName, options: { preview: boolean }): Promise<Surface> {
-  if (name === 'shell') return startShell();
-  return name === 'slack' ? startSlack(options.preview) : startDiscord(options.preview);
+export function startSurface(name: SurfaceName, options: StartOptions): Promise<Surface> {
+  if (name === 'shell') {
+    if (options.held) throw new Error('the shell has no inbox: its worker cannot be held');
+    return startShell();
+  }
+  return name === 'slack' ? startSlack(options) : startDiscord(options);
 }
 
 /** An answer as a snapshot keeps it: ids that change from run to run (tweets, messages) made stable. */

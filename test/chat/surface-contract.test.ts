@@ -13,7 +13,7 @@ afterEach(async () => {
 describe.each(SURFACES)('the surface contract on %s', (surface) => {
   const scenarios = SCENARIOS.filter((s) => s.surfaces.includes(surface));
   it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
-    running = await startSurface(surface, { preview: scenario.preview });
+    running = await startSurface(surface, { preview: scenario.preview, held: scenario.held ?? false });
     const answers = await scenario.run(running);
     for (const answer of answers) expect(stable(answer)).toMatchSnapshot();
   });
