@@ -16,9 +16,11 @@ it(
       killsPerWorld: long ? 5 : 4,
       concurrency: 2,
       seed,
-      // Short bursts keep the default run to minutes: each recorded notice is published to the site (~90 ms a
-      // post on the loaded two-core machine), which bounds the drain. HERALD_LONG=1 sends 200–500 per burst.
+      // Short bursts after the first keep the default run to minutes: each recorded notice is published to the
+      // site, which bounds the drain. HERALD_LONG=1 sends 200–500 in every burst.
       burst: long ? [200, 500] : [5, 15],
+      // Every campaign's first world takes one burst of hundreds, at 10 or 50 in flight, killed in its middle.
+      firstBurst: [200, 500],
     });
     process.stderr.write(`${formatChatSummary(summary)}\n`);
     expect(summary.problems).toEqual([]);
