@@ -39,9 +39,9 @@ export interface Answer {
 
 export function createAnswer(
   respond: RespondFn,
-  options: { replaceFirst: boolean; log: Logger; now?: () => number },
+  options: { replaceFirst: boolean; log: Logger; now: () => number },
 ): Answer {
-  const now = options.now ?? Date.now;
+  const { now } = options;
   const until = now() + RESPONSE_URL_LIFETIME_MS;
   let uses = 0;
   let shown = options.replaceFirst;
@@ -152,7 +152,7 @@ export function createAnswers(options: {
     for (const id of t.deliveries.keys()) byDelivery.delete(id);
   };
   const sweep = () => {
-    const now = Date.now();
+    const now = clock.now();
     for (const t of new Set(byDelivery.values())) if (now > t.until) forget(t);
     for (const [id, at] of settled) if (now - at > SETTLED_MEMORY_MS) settled.delete(id);
   };
@@ -165,7 +165,7 @@ export function createAnswers(options: {
         outcome,
         deliveries: new Map(outcome.deliveries.map((d) => [d.id, d])),
         answer,
-        until: Date.now() + RESPONSE_URL_LIFETIME_MS,
+        until: clock.now() + RESPONSE_URL_LIFETIME_MS,
       };
       for (const id of t.deliveries.keys()) byDelivery.set(id, t);
       return answer.show(render(t));
@@ -200,7 +200,7 @@ export function createAnswers(options: {
       const p = previews.get(previewId);
       if (p) clearTimeout(p.timer);
       previews.delete(previewId);
-      settled.set(previewId, Date.now());
+      settled.set(previewId, clock.now());
     },
 
     wasSettled: (previewId) => settled.has(previewId),
