@@ -166,6 +166,16 @@ describe('writing the site', () => {
   });
 });
 
+describe('a new Herald, before any incident', () => {
+  it('shows the 89 days before today as no data, not as 100% uptime', async () => {
+    app = createTestHerald();
+    app.herald.site.rebuild();
+    const index = read('index.html');
+    expect(index.match(/No data \(before the first record\)/g)?.length).toBe(3 * 89);
+    expect(index).toContain('89 days without data');
+  });
+});
+
 describe('a hostile message, through the front door', () => {
   const word = 'x'.repeat(2000);
   const hostile = `<script>alert("pwned")</script> & ]]> 'single' "double" 😀 \u202Eevil ${word}`;

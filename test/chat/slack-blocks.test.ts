@@ -77,7 +77,12 @@ describe('a private answer kept up to date', () => {
       log,
       previewTtlMs: 60_000,
     });
-    return { core, sent, answers, answer: createAnswer(respond, { replaceFirst: false, log, now: core.now }) };
+    return {
+      core,
+      sent,
+      answers,
+      answer: createAnswer(respond, { replaceFirst: false, log, now: core.now }),
+    };
   }
   const notice = (d: Delivery, status: 'sent' | 'retrying' | 'failed', attempts = 1) => ({
     delivery: { ...d, attempts },

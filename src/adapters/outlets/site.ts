@@ -81,12 +81,15 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
   const ctx = { baseUrl: site.baseUrl, zones: settings.zones };
   const render = createPostRenderer(ctx);
   let lastWritten: number | null = null;
-  /** When Herald's first record was made (its earliest incident); found once, again by a rebuild. */
+  /**
+   * When Herald's first record was made (its earliest incident; with none yet, now: a new Herald has watched
+   * nothing before today); found once, again by a rebuild.
+   */
   let recordsFrom: number | null = null;
-  const firstRecord = (): number | null => {
+  const firstRecord = (): number => {
     if (recordsFrom === null) {
       const times = store.incidents().map((i) => Math.min(i.openedAt, i.startsAt ?? i.openedAt));
-      recordsFrom = times.length ? Math.min(...times) : null;
+      recordsFrom = times.length ? Math.min(...times) : clock.now();
     }
     return recordsFrom;
   };
