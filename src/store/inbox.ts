@@ -39,6 +39,11 @@ export interface InboxStore {
   fail(id: number, at: number, error: string): void;
   /** How many rows wait. */
   pendingCount(): number;
+  /**
+   * Deletes the rows finished (done or failed) before `before`; pending rows are never touched. Returns how
+   * many went.
+   */
+  prune(before: number): number;
 }
 
 interface Row {
@@ -70,6 +75,7 @@ export function createInboxStore(db: SqliteDatabase): InboxStore {
   );
   const pending = db.prepare<[number]>(`SELECT * FROM inbox WHERE status = 'pending' ORDER BY id LIMIT ?`);
   const count = db.prepare(`SELECT count(*) AS n FROM inbox WHERE status = 'pending'`).pluck();
+  const prune = db.prepare<[number]>(`DELETE FROM inbox WHERE status != 'pending' AND done_at < ?`);
   const finish = db.prepare<[string, number, string | null, number]>(
     `UPDATE inbox SET status = ?, done_at = ?, error = ? WHERE id = ? AND status = 'pending'`,
   );
@@ -101,5 +107,6 @@ export function createInboxStore(db: SqliteDatabase): InboxStore {
       finish.run('failed', at, error.slice(0, 1000), id);
     },
     pendingCount: () => count.get() as number,
+    prune: (before) => prune.run(before).changes,
   };
 }

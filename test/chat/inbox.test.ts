@@ -233,6 +233,34 @@ describe('Slack requests across a restart', () => {
     );
   });
 
+  it('removes finished rows older than a day at start, and never a pending one', async () => {
+    const { fake, th, setNow } = await slackHerald();
+    let slack = await mountSlack(th, fake, { work: true, preview: false });
+    expect((await slack.slash('nc026 web down "disk"', 'done-early', 'T-DONE-EARLY')).status).toBe(200);
+    await fake.waitFor('the first answer', () => fake.responsesTo('done-early')[0]);
+    await slack.close();
+    slack = await mountSlack(th, fake, { work: false, preview: false });
+    expect((await slack.slash('nc018 smtp down "spam"', 'left', 'T-LEFT')).status).toBe(200);
+    await slack.close();
+    await th.reopen();
+    setNow(now + 2 * 24 * 3_600_000);
+    slack = await mountSlack(th, fake, { work: true, preview: false });
+    cleanups.push(() => slack.close());
+    await fake.waitFor('the late answer', () =>
+      fake.messages.find((m) => m.channel === dmChannelOf('U0STAFF')),
+    );
+    await slack.conversation.idle();
+    const db = new Database(th.config.paths.database, { readonly: true });
+    try {
+      expect(db.prepare('SELECT request_id, status FROM inbox ORDER BY id').all()).toEqual([
+        { request_id: 'slack:T-LEFT', status: 'done' },
+      ]);
+    } finally {
+      db.close();
+    }
+    expect(th.herald.store.recentPosts(10)).toHaveLength(2);
+  });
+
   it('refuses a request signed more than five minutes from its clock, in either direction', async () => {
     const { fake, th } = await slackHerald();
     const slack = await mountSlack(th, fake, { work: true, preview: false });

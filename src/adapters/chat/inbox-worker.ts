@@ -62,6 +62,9 @@ export interface ConversationOptions {
 }
 
 /** Runs a row's work; a command's times are read as of when it was typed (`typedAt`), however late. */
+/** How long a finished inbox row is kept, to recognise a repeated request id. */
+export const INBOX_KEPT_MS = 24 * 3_600_000;
+
 function runWork(core: ChatCommands & ChatPrompts, work: Work, typedAt: number): Done {
   switch (work.kind) {
     case 'handle':
@@ -203,6 +206,10 @@ export function createConversation(options: ConversationOptions): Conversation {
     },
     start() {
       started = true;
+      // A platform repeats a request within minutes (Slack's retries, a double click), so a day of finished
+      // rows recognises every repeat; older ones would only grow the database.
+      const pruned = store.prune(clock.now() - INBOX_KEPT_MS);
+      if (pruned) log.info({ pruned }, 'finished chat requests older than a day removed from the inbox');
       const left = store.pendingCount();
       if (left) log.info({ pending: left }, 'finishing the chat requests left pending');
       wake();
