@@ -27,6 +27,8 @@ const TABLES = [
   'posts',
   'previews',
   'prompts',
+  'subscriber_components',
+  'subscribers',
 ];
 
 const tempDirs: string[] = [];

@@ -65,6 +65,10 @@ const MORE_ROWS: Record<string, string> = {
     VALUES (2, 'start', 'complete', 'shell', 'ops', 'ops', 1343425167000)`,
   inbox: `INSERT INTO inbox (request_id, platform, kind, payload, received_at, status, done_at)
     VALUES ('slack:T-UPGRADE', 'slack', 'command', '{"text":"list"}', 1343425167000, 'done', 1343425167100)`,
+  subscribers: `INSERT INTO subscribers (channel, address, status, all_components, created_at, confirmed_at)
+    VALUES ('email', 'client@example.com', 'active', 0, 1343425167000, 1343425200000)`,
+  subscriber_components: `INSERT INTO subscriber_components (subscriber_id, system, service)
+    SELECT id, 'nc018', 'smtp' FROM subscribers WHERE address = 'client@example.com'`,
 };
 
 /**
