@@ -1,338 +1,246 @@
-// The `herald` command. Exit codes are part of the contract (DESIGN.md "Outputs and contract"):
-// 0 success, 1 the command was refused (reason on standard error), 2 a configuration error,
-// 3 an unexpected failure (a bug, or the disk refusing a write: see the log on standard error).
+// The `herald` command, parsed by commander: each command's options and arguments declared once, with its
+// own --help, a did-you-mean for a mistyped command, and commander's usage errors mapped to the exit codes of
+// the contract (docs/contract.md): 0 success, 1 the command was refused (reason on standard error), 2 a
+// configuration or usage error, 3 an unexpected failure (a bug, or the disk refusing a write: see the log on
+// standard error). Each command's body is in src/cli/ (or beside what it works on) and takes what was parsed.
 
 import fs from 'node:fs';
-import path from 'node:path';
-import { createHerald } from './app.js';
+import { Command, CommanderError } from 'commander';
 import {
+  type CliContext,
   configOrExit,
   defaultIo,
   type Io,
-  listenOrExit,
   loadDotEnv,
-  loggerOrExit,
   openHerald,
   shellActor,
-  untilSignal,
 } from './cli/common.js';
-import { startCommand } from './cli/start.js';
-import { STATUS_BLOG_EPILOGUE, STATUS_BLOG_STORY } from './demo/status-blog.js';
 import { EXIT } from './exit-codes.js';
-import { runningHolder } from './ops/data-lock.js';
-import { readDeliveryPlan } from './ops/delivery-plan.js';
-import { newRequestId } from './request-id.js';
-import { renderReplyText } from './templates/reply-text.js';
 
 export { EXIT };
 
-const USAGE = `herald: publishes a hosting provider's system status
-
-Usage:
-  herald start                    the shell prompt (each line a command), plus every configured adapter
-  herald run '<command>' [--as NAME]
-                                  one command, as typed in chat; prints the reply
-  herald publish [--rebuild]      deliver what is pending once and rebuild the site (--rebuild: every page)
-  herald serve                    the status site alone, on HERALD_HOST:HERALD_PORT
-  herald slack manifest [--url https://…] [--json]
-                                  the Slack app manifest (Socket Mode, or HTTP mode at --url)
-  herald discord register [--guild ID]
-                                  register /status with Discord (globally, or in one guild at once)
-  herald demo [--dir DIR] [--no-serve]
-                                  a fresh folder (default ./demo) with the reference blog's story, then serve it
-  herald backup <file|folder> [--force]
-                                  a consistent copy of the database, taken while Herald runs; into a folder
-                                  as herald-<UTC time>.db (docs/backups.md)
-  herald restore <file>           put a backup in place of the database (Herald stopped; the old one kept aside)
-  herald doctor                   check the configuration, each platform's credentials, the database and
-                                  the folders; says how to fix each problem (exit 1: a check failed)
-  herald import <file|URL>        an old status blog's history from its RSS or Atom feed: incidents and
-                                  posts with their original dates and tags, on the site only (docs/import.md)
-  herald help [topic]             the command grammar
-
-Exit codes: 0 success, 1 refused (the reason on standard error), 2 configuration error, 3 unexpected failure.
-Environment: HERALD_CONFIG, HERALD_DATA_DIR, HERALD_PUBLIC_DIR, HERALD_PORT, LOG_LEVEL (see .env.example).`;
-
-async function runOne(args: string[], io: Io): Promise<number> {
-  // Only --as is Herald's; everything else is the command text (which has options of its own, like --at).
-  let as: string | undefined;
-  const words: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '--as') {
-      as = args[++i];
-      if (!as) {
-        io.stderr.write('herald: --as needs a name\n');
-        return EXIT.config;
-      }
-    } else if (a.startsWith('--as=')) as = a.slice(5);
-    else words.push(a);
-  }
-  const text = words.join(' ');
-  if (!text.trim()) {
-    io.stderr.write(`herald: nothing to run: give a command, e.g. herald run 'list' or herald run 'help'\n`);
-    return EXIT.refused;
-  }
-  const opened = await openHerald(io, { oneShot: true, publishOnChange: false, followPlan: true });
-  if (typeof opened === 'number') return opened;
-  const { config, herald } = opened;
-  try {
-    const outcome = herald.handle({ text, actor: shellActor(as), requestId: newRequestId('run') });
-    const rendered = renderReplyText(outcome, config.core, herald.dryOutlets);
-    if (outcome.kind === 'refused') {
-      io.stderr.write(`${rendered}\n`);
-      return EXIT.refused;
-    }
-    io.stdout.write(`${rendered}\n`);
-    if (outcome.kind === 'recorded' && outcome.deliveries.length > 0) {
-      const waiting = whoDelivers(config.paths.dataDir);
-      if (waiting) io.stdout.write(`${waiting}\n`);
-    }
-    return EXIT.ok;
-  } finally {
-    await herald.close();
-  }
+/** The version in package.json (dist/cli.js and src/cli.ts are both one folder below it). */
+function packageVersion(): string {
+  const file = new URL('../package.json', import.meta.url);
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
-/**
- * For `herald run`'s answer: who will deliver what it recorded. The running `herald start` (which wrote the
- * outlets the deliveries were made for), or nobody yet.
- */
-function whoDelivers(dataDir: string): string | null {
-  const pid = runningHolder(dataDir);
-  if (pid !== null) return `  Delivered by the running Herald (pid ${pid}), with its credentials.`;
-  const planned = readDeliveryPlan(dataDir) !== null;
-  return `  No Herald is running on this data folder: the deliveries wait for \`herald start\` or \`herald publish\`${planned ? ' (made for the outlets the last herald start had)' : ''}.`;
-}
+const AFTER_HELP = `
+The command grammar staff type (at the herald start prompt, in herald run, and as /status in chat):
+herald help, and herald help <topic>. Each command's own options: herald <command> --help.
 
-async function publish(args: string[], io: Io): Promise<number> {
-  const rebuild = args.includes('--rebuild');
-  const unknown = args.filter((a) => a !== '--rebuild');
-  if (unknown.length) {
-    io.stderr.write(`herald publish: unknown argument ${unknown.join(' ')} (only --rebuild)\n`);
-    return EXIT.config;
-  }
-  const opened = await openHerald(io, { oneShot: true });
-  if (typeof opened === 'number') return opened;
-  const { config, herald } = opened;
-  try {
-    const reports = await herald.publisher.runOnce();
-    const written = rebuild ? herald.site.rebuild() : [];
-    for (const r of reports) {
-      io.stdout.write(`${r.outlet}: ${r.sent} sent, ${r.retrying} to retry, ${r.failed} failed\n`);
-      for (const e of r.errors) io.stdout.write(`  ${e}\n`);
-    }
-    const waiting = herald.store.deliveries({ status: 'pending' });
-    const byOutlet = new Map<string, number>();
-    for (const d of waiting) byOutlet.set(d.outlet, (byOutlet.get(d.outlet) ?? 0) + 1);
-    for (const [outlet, n] of byOutlet) io.stdout.write(`${outlet}: ${n} still pending\n`);
-    if (rebuild) io.stdout.write(`site: rebuilt ${written.length} files in ${config.paths.publicDir}\n`);
-    return EXIT.ok;
-  } finally {
-    await herald.close();
-  }
-}
+Exit codes: 0 success, 1 refused (the reason on standard error), 2 configuration or usage error,
+3 unexpected failure.
+Environment: HERALD_CONFIG, HERALD_DATA_DIR, HERALD_PUBLIC_DIR, HERALD_PORT, LOG_LEVEL (see .env.example);
+what other tools may rely on: docs/contract.md.`;
 
-async function serve(io: Io): Promise<number> {
-  const opened = await openHerald(io, { oneShot: false });
-  if (typeof opened === 'number') return opened;
-  const { config, log, herald } = opened;
-  const signal = untilSignal();
-  try {
-    const server = await listenOrExit(herald, io, log);
-    if (typeof server === 'number') return server;
-    io.stdout.write(`Serving ${config.paths.publicDir} on ${server.url} (Ctrl-C stops)\n`);
-    await signal;
-    await server.close();
-    return EXIT.ok;
-  } finally {
-    await herald.close();
-  }
-}
+const RUN_EXAMPLES = `
+Examples:
+  herald run 'list'
+  herald run 'nc018 smtp down "spam cleanup" --at 21:39' --as alice
+  herald run 'help update'`;
 
-async function demo(args: string[], io: Io): Promise<number> {
-  let dir = 'demo';
-  let serveAfter = true;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--dir' && args[i + 1]) dir = args[++i] as string;
-    else if (args[i] === '--no-serve') serveAfter = false;
-    else {
-      io.stderr.write(`herald demo: unknown argument ${args[i]} (--dir DIR, --no-serve)\n`);
-      return EXIT.config;
-    }
-  }
-  const root = path.resolve(io.cwd, dir);
-  const dataDir = path.join(root, 'data');
-  if (fs.existsSync(path.join(dataDir, 'herald.db'))) {
-    io.stderr.write(
-      `herald demo: ${dataDir} already holds a database; remove ${root} or give another --dir\n`,
+/** Commands that need a configuration run it through one path: exit 2 with every problem listed. */
+function addCommands(program: Command, cli: CliContext): void {
+  const { io, exitWith } = cli;
+  program
+    .command('start')
+    .description('the shell prompt (each line a command), plus every configured adapter and the status site')
+    .action(exitWith(async () => (await import('./cli/start.js')).startCommand(io, {})));
+  program
+    .command('run')
+    .description(
+      'one command, as typed in chat; prints the reply (records only: the running Herald delivers)',
+    )
+    .argument('[command...]', `the command's words, e.g. 'nc018 smtp down "spam cleanup" --at 21:39'`)
+    .option('--as <name>', 'who typed it (default: your login name)')
+    // The command text has options of its own (--at, --tag, ...): only --as is Herald's.
+    .allowUnknownOption()
+    .addHelpText('after', RUN_EXAMPLES)
+    .action(
+      exitWith((words: string[], options: { as?: string }) =>
+        import('./cli/run.js').then((m) => m.runCommand({ words, as: options.as }, io)),
+      ),
     );
-    return EXIT.refused;
-  }
-  const env = { ...io.env, HERALD_DATA_DIR: dataDir, HERALD_PUBLIC_DIR: path.join(root, 'public') };
-  const loaded = configOrExit({ ...io, env });
-  if (typeof loaded === 'number') return loaded;
-  // The story is published to the site only: a demo must never post to real social accounts.
-  const config = { ...loaded, core: { ...loaded.core, outlets: ['site'] } };
-  const log = loggerOrExit(config, io, true);
-  if (typeof log === 'number') return log;
-  let now = 0;
-  const herald = createHerald(config, { log, clock: { now: () => now } });
-  try {
-    for (const step of [...STATUS_BLOG_STORY, ...STATUS_BLOG_EPILOGUE]) {
-      now = Date.parse(step.at);
-      const outcome = herald.handle({
-        text: step.command,
-        actor: { platform: 'shell', id: 'ninernet', name: 'NinerNet' },
-      });
-      if (outcome.kind !== 'recorded')
-        throw new Error(`the demo story was refused at ${step.at}: ${JSON.stringify(outcome)}`);
-    }
-    now = Date.now();
-    await herald.publisher.runOnce();
-    const written = herald.site.rebuild();
-    io.stdout.write(
-      `Demo: ${STATUS_BLOG_STORY.length} posts of the reference blog (and ${STATUS_BLOG_EPILOGUE.length} closing its notices) in ${dataDir}; ${written.length} site files in ${config.paths.publicDir}\n`,
+  program
+    .command('publish')
+    .description('deliver what is pending once, and write the pages it changes')
+    .option('--rebuild', 'rewrite every page of the site')
+    .action(
+      exitWith((options: { rebuild?: boolean }) =>
+        import('./cli/publish.js').then((m) => m.publishCommand({ rebuild: options.rebuild === true }, io)),
+      ),
     );
-  } finally {
-    await herald.close();
-  }
-  if (!serveAfter) return EXIT.ok;
-  return serve({ ...io, env });
-}
-
-/** `herald slack manifest [--url https://status.example.net] [--json]`: the app manifest to paste into Slack. */
-async function slackCommand(args: string[], io: Io): Promise<number> {
-  const [sub, ...rest] = args;
-  let publicUrl: string | null = null;
-  let format: 'yaml' | 'json' = 'yaml';
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--url' && rest[i + 1]) publicUrl = rest[++i] ?? null;
-    else if (rest[i] === '--json') format = 'json';
-    else {
-      io.stderr.write(`herald slack manifest: unknown argument ${rest[i]} (--url https://…, --json)\n`);
-      return EXIT.config;
-    }
-  }
-  if (sub !== 'manifest') {
-    io.stderr.write('usage: herald slack manifest [--url https://your.herald.host] [--json]\n');
-    return EXIT.config;
-  }
-  const config = configOrExit(io);
-  if (typeof config === 'number') return config;
-  const { slackManifest } = await import('./adapters/chat/slack-manifest.js');
-  try {
-    io.stdout.write(
-      `${slackManifest({
-        name: 'Herald',
-        publicUrl,
-        groups: config.core.staff.slack.groups.length > 0,
-        announce: Boolean(config.slack?.announceChannel),
-        format,
-      })}\n`,
+  program
+    .command('serve')
+    .description('the status site alone, on HERALD_HOST:HERALD_PORT')
+    .action(exitWith(async () => (await import('./cli/publish.js')).serveCommand(io)));
+  program
+    .command('demo')
+    .description("a folder with the reference blog's story, then its site served (a finished demo is reused)")
+    .option('--dir <dir>', 'the folder', 'demo')
+    .option('--no-serve', 'build it only')
+    .action(
+      exitWith((options: { dir: string; serve: boolean }) =>
+        import('./demo/demo-command.js').then((m) => m.demoCommand(options, io)),
+      ),
     );
-  } catch (error) {
-    io.stderr.write(`herald slack manifest: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.config;
-  }
-  return EXIT.ok;
-}
-
-/** `herald discord register [--guild ID]`: registers /status with Discord and prints what it did. */
-async function discordCommand(args: string[], io: Io): Promise<number> {
-  const [sub, ...rest] = args;
-  let guildId: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--guild' && rest[i + 1]) guildId = rest[++i];
-    else {
-      io.stderr.write(`herald discord register: unknown argument ${rest[i]} (--guild ID)\n`);
-      return EXIT.config;
-    }
-  }
-  if (sub !== 'register') {
-    io.stderr.write('usage: herald discord register [--guild ID]\n');
-    return EXIT.config;
-  }
-  const config = configOrExit(io);
-  if (typeof config === 'number') return config;
-  const token = config.discord?.token;
-  const applicationId = config.discord?.applicationId;
-  if (!config.discord || !token || !applicationId) {
-    io.stderr.write(
-      'herald discord register: set DISCORD_TOKEN and DISCORD_APPLICATION_ID (see docs/discord.md)\n',
+  const slack = program.command('slack').description('Slack setup');
+  slack
+    .command('manifest')
+    .description('the Slack app manifest (Socket Mode, or HTTP mode at --url)')
+    .option('--url <url>', 'the public https:// address of this Herald, for HTTP mode')
+    .option('--json', 'JSON instead of YAML')
+    .action(
+      exitWith((options: { url?: string; json?: boolean }) =>
+        import('./cli/chat-setup.js').then((m) => m.slackManifestCommand(options, io)),
+      ),
     );
-    return EXIT.config;
-  }
-  const { formatRegistration, registerDiscordCommands } = await import('./adapters/chat/discord-commands.js');
-  const done = await registerDiscordCommands({
-    token,
-    applicationId,
-    apiUrl: config.discord.apiUrl,
-    guildId,
-    messageLimit: config.core.messageLimit,
-    templates: config.core.templates,
-  });
-  io.stdout.write(`${formatRegistration(done)}\n`);
-  return EXIT.ok;
-}
-
-export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    loadDotEnv(io);
-    switch (command) {
-      case 'start':
-        return await startCommand(io, {});
-      case 'run':
-        return await runOne(rest, io);
-      case 'publish':
-        return await publish(rest, io);
-      case 'serve':
-        return await serve(io);
-      case 'demo':
-        return await demo(rest, io);
-      case 'discord':
-        return await discordCommand(rest, io);
-      case 'slack':
-        return await slackCommand(rest, io);
-      case 'backup':
-      case 'restore': {
+  const discord = program.command('discord').description('Discord setup');
+  discord
+    .command('register')
+    .description('register /status with Discord (globally, or in one guild at once)')
+    .option('--guild <id>', 'one guild (server) only; takes effect at once')
+    .action(
+      exitWith((options: { guild?: string }) =>
+        import('./cli/chat-setup.js').then((m) => m.discordRegisterCommand(options, io)),
+      ),
+    );
+  program
+    .command('backup')
+    .description('a consistent copy of the database, taken while Herald runs (docs/backups.md)')
+    .argument('<target>', 'a file, or a folder to write herald-<UTC time>.db into')
+    .option('--force', 'replace the file if it exists')
+    .action(
+      exitWith(async (target: string, options: { force?: boolean }) => {
         const config = configOrExit(io);
         if (typeof config === 'number') return config;
-        const { backupCommand, restoreCommand } = await import('./ops/backup-commands.js');
-        return command === 'backup'
-          ? await backupCommand(rest, config, io)
-          : restoreCommand(rest, config, io);
-      }
-      case 'doctor':
-        return await (await import('./doctor/doctor.js')).runDoctor(io);
-      case 'import': {
+        const { backupCommand } = await import('./ops/backup-commands.js');
+        return backupCommand({ target, force: options.force === true }, config, io);
+      }),
+    );
+  program
+    .command('restore')
+    .description('put a backup in place of the database (Herald stopped; the replaced one is kept aside)')
+    .argument('<file>', 'the backup')
+    .action(
+      exitWith(async (file: string) => {
+        const config = configOrExit(io);
+        if (typeof config === 'number') return config;
+        const { restoreCommand } = await import('./ops/backup-commands.js');
+        return restoreCommand(file, config, io);
+      }),
+    );
+  program
+    .command('doctor')
+    .description(
+      'check the configuration, credentials, database, folders, port and a running Herald; says how to fix each problem (exit 1: a check failed)',
+    )
+    .action(exitWith(async () => (await import('./doctor/doctor.js')).runDoctor(io)));
+  program
+    .command('import')
+    .description("an old status blog's history from its RSS or Atom feed, on the site only (docs/import.md)")
+    .argument('<feed>', 'a file, or the http(s):// address of an RSS or Atom feed')
+    .action(
+      exitWith(async (source: string) => {
         const config = configOrExit(io);
         if (typeof config === 'number') return config;
         const { importCommand } = await import('./import/import-command.js');
-        return await importCommand(rest, io, {
+        return importCommand(source, io, {
           config,
           actor: shellActor(undefined),
           open: () => openHerald(io, { oneShot: true, publishOnChange: false }),
         });
-      }
-      case 'help':
-      case undefined: {
-        if (command === 'help' && rest.length) return await runOne([`help ${rest.join(' ')}`], io);
-        io.stdout.write(`${USAGE}\n`);
+      }),
+    );
+  // More commands from other modules, each one line: program.addCommand(xCommand(cli)).
+  program
+    .command('help')
+    .description('the command grammar staff type (herald help <topic>: one topic)')
+    .argument('[topic]', 'a command (update, maintenance, ...) or times, states, options, templates')
+    .action(
+      exitWith((topic: string | undefined) =>
+        import('./cli/grammar-help.js').then((m) => m.grammarHelpCommand(topic, io)),
+      ),
+    );
+  program
+    .command('version')
+    .description("Herald's version")
+    .action(
+      exitWith(() => {
+        io.stdout.write(`${packageVersion()}
+`);
         return EXIT.ok;
-      }
-      case '--help':
-      case '-h':
-        io.stdout.write(`${USAGE}\n`);
-        return EXIT.ok;
-      default:
-        io.stderr.write(`herald: unknown command "${command}"\n\n${USAGE}\n`);
-        return EXIT.config;
+      }),
+    );
+}
+
+/** The `herald` program: `cli.exitWith` records each action's exit code for main(). */
+export function createProgram(cli: CliContext): Command {
+  const { io } = cli;
+  const program = new Command('herald')
+    .description("publishes a hosting provider's system status")
+    .version(packageVersion(), '-V, --version', "Herald's version")
+    .helpCommand(false)
+    // Herald's own options come before the command: `herald run '…' -V` is command text, not --version.
+    .enablePositionalOptions()
+    .addHelpText('after', AFTER_HELP)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) =>
+        write(s.replace(/^error: /, 'herald: ').replace('\n(Did you mean', ' (did you mean')),
+    });
+  addCommands(program, cli);
+  for (const command of allCommands(program)) {
+    command.exitOverride();
+    command.configureOutput(program.configureOutput());
+    const name = commandPath(command);
+    // After a usage error: the command's usage line, and where its whole help is.
+    command.showHelpAfterError(
+      command === program
+        ? 'herald --help lists the commands; herald help, the grammar staff type'
+        : `usage: ${name} ${command.usage()}   (${name} --help: more)`,
+    );
+  }
+  return program;
+}
+
+function allCommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(allCommands)];
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  let code: number = EXIT.ok;
+  const cli: CliContext = {
+    io,
+    exitWith:
+      (body) =>
+      async (...args) => {
+        code = await body(...args);
+      },
+  };
+  try {
+    loadDotEnv(io);
+    const program = createProgram(cli);
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.ok;
     }
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
   } catch (error) {
+    // Commander's own exits: help and --version are done (0); a usage error is the contract's usage code.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.config;
     io.stderr.write(
-      `herald: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `herald: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}
+`,
     );
     return EXIT.failure;
   }

@@ -5,16 +5,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type ChatAdapters, createHerald, type Herald } from '../app.js';
+import type { ChatAdapters, Herald } from '../app.js';
 import type { Actor } from '../bot/types.js';
 import { type Config, loadConfig } from '../config.js';
 import { EXIT } from '../exit-codes.js';
 import { type Logger, loggerFor } from '../logger.js';
 import { acquireDataLock, type DataLock, DataLockedError } from '../ops/data-lock.js';
 import { type DeliveryPlan, readDeliveryPlan } from '../ops/delivery-plan.js';
-import { createHttpApp, listen, type RunningServer } from '../server.js';
-import { SchemaTooNewError } from '../store/migrate.js';
-import { upgradeDatabase } from '../store/upgrade.js';
+import type { RunningServer } from '../server.js';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -79,6 +77,12 @@ async function openOrExit(
   publishOnChange = true,
   plan?: DeliveryPlan,
 ): Promise<Herald | number> {
+  // Imported when a command opens Herald: `herald --version` and `--help` need none of it.
+  const [{ createHerald }, { SchemaTooNewError }, { upgradeDatabase }] = await Promise.all([
+    import('../app.js'),
+    import('../store/migrate.js'),
+    import('../store/upgrade.js'),
+  ]);
   try {
     // A database of an older Herald is backed up as it was (data/backups/), then migrated.
     const backupsDir = path.join(config.paths.dataDir, 'backups');
@@ -165,6 +169,7 @@ export async function listenOrExit(
   routes: ChatAdapters['routes'] = [],
 ): Promise<RunningServer | number> {
   const { config } = herald;
+  const { createHttpApp, listen } = await import('../server.js');
   const app = createHttpApp({
     publicDir: config.paths.publicDir,
     health: () => herald.health(),
@@ -181,4 +186,17 @@ export async function listenOrExit(
     );
     return EXIT.config;
   }
+}
+
+/**
+ * What a module that adds commands to `herald` gets (src/subscribers/cli-commands.ts, for one): the terminal,
+ * and `exitWith`, which turns a command's body into a commander action whose number becomes the exit code
+ * (docs/contract.md: 0 done, 1 refused, 2 configuration or usage, 3 unexpected failure, which main() makes
+ * of anything thrown).
+ */
+export interface CliContext {
+  io: Io;
+  exitWith<A extends unknown[]>(
+    body: (...args: A) => Promise<number> | number,
+  ): (...args: A) => Promise<void>;
 }

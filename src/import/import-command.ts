@@ -29,8 +29,6 @@ export interface ImportDeps {
   now?: () => number;
 }
 
-const USAGE = 'usage: herald import <file or http(s):// address of an RSS or Atom feed>';
-
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** A URL without the user name and password it may carry: what is printed, logged and stored. */
@@ -46,16 +44,8 @@ function shown(source: string): string {
   }
 }
 
-export async function importCommand(args: string[], io: ImportIo, deps: ImportDeps): Promise<number> {
-  const sources = args.filter((a) => !a.startsWith('-'));
-  const options = args.filter((a) => a.startsWith('-'));
-  if (options.length || sources.length !== 1) {
-    io.stderr.write(
-      `herald import: ${options.length ? `unknown option ${options.join(' ')}` : sources.length ? 'one feed at a time' : 'which feed?'}\n${USAGE}\n`,
-    );
-    return EXIT.config;
-  }
-  const source = sources[0] as string;
+/** `source`: the one feed src/cli.ts parsed, a file or an http(s):// address. */
+export async function importCommand(source: string, io: ImportIo, deps: ImportDeps): Promise<number> {
   const name = shown(source);
   const refuse = (reason: string) => {
     io.stderr.write(`herald import: ${reason}; nothing was imported\n`);

@@ -1,4 +1,4 @@
-// `herald backup <file> [--force]` and `herald restore <file>`, as src/cli.ts runs them: what they print
+// `herald backup <file> [--force]` and `herald restore <file>`, as src/cli.ts parses and runs them: what they print
 // and the exit code (0 done, 1 refused, 2 a usage or configuration error; 3, a failure, is main()'s).
 
 import fs from 'node:fs';
@@ -26,37 +26,21 @@ const holding = (s: DatabaseSummary) =>
 const sizeOf = (bytes: number) =>
   bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** The one file argument and the flags among `args`, or the usage error to print. */
-function parseArgs(args: string[], flags: readonly string[]): { file: string; set: Set<string> } | string {
-  const set = new Set<string>();
-  const files: string[] = [];
-  for (const a of args) {
-    if (flags.includes(a)) set.add(a);
-    else if (a.startsWith('-'))
-      return `unknown option ${a}${flags.length ? ` (only ${flags.join(', ')})` : ''}`;
-    else files.push(a);
-  }
-  if (files.length !== 1) return files.length ? `one file only, not ${files.join(' ')}` : 'which file?';
-  return { file: files[0] as string, set };
+/** What src/cli.ts parsed: the file or folder to write, and whether an existing file may be replaced. */
+export interface BackupOptions {
+  target: string;
+  force: boolean;
 }
 
-const BACKUP_USAGE =
-  'usage: herald backup <file or folder> [--force]   (into a folder as herald-<UTC time>.db)';
-
-export async function backupCommand(args: string[], config: Config, io: CommandIo): Promise<number> {
-  const parsed = parseArgs(args, ['--force']);
-  if (typeof parsed === 'string') {
-    io.stderr.write(`herald backup: ${parsed}\n${BACKUP_USAGE}\n`);
-    return EXIT.config;
-  }
+export async function backupCommand(options: BackupOptions, config: Config, io: CommandIo): Promise<number> {
   const refuse = (why: string) => {
     io.stderr.write(`herald backup: ${why}\n`);
     return EXIT.refused;
   };
-  const given = path.resolve(io.cwd, parsed.file);
+  const given = path.resolve(io.cwd, options.target);
   const isFolder = fs.statSync(given, { throwIfNoEntry: false })?.isDirectory() ?? false;
   // A trailing slash says "a folder": never write a file named like the folder that was meant.
-  if (!isFolder && /[/\\]$/.test(parsed.file)) return refuse(`the folder ${given} does not exist`);
+  if (!isFolder && /[/\\]$/.test(options.target)) return refuse(`the folder ${given} does not exist`);
   // A folder gets a file named by the time: a schedule needs no shell to make up names.
   const target = isFolder ? path.join(given, `herald-${fileStamp(new Date())}.db`) : given;
   const { database } = config.paths;
@@ -67,7 +51,7 @@ export async function backupCommand(args: string[], config: Config, io: CommandI
   }
   const db = openDatabase(database);
   try {
-    const done = await backupDatabase(db, target, { overwrite: parsed.set.has('--force') });
+    const done = await backupDatabase(db, target, { overwrite: options.force });
     io.stdout.write(`Backed up ${database} to ${done.file}: ${holding(done)}, ${sizeOf(done.bytes)}.\n`);
     return EXIT.ok;
   } catch (error) {
@@ -90,21 +74,16 @@ function pagesBeyond(publicDir: string, lastIncident: number): number[] {
     .sort((a, b) => a - b);
 }
 
-export function restoreCommand(args: string[], config: Config, io: CommandIo): number {
-  const parsed = parseArgs(args, []);
-  if (typeof parsed === 'string') {
-    io.stderr.write(`herald restore: ${parsed}\nusage: herald restore <file>   (Herald stopped first)\n`);
-    return EXIT.config;
-  }
+export function restoreCommand(file: string, config: Config, io: CommandIo): number {
   let done: ReturnType<typeof restoreDatabase>;
   try {
-    done = restoreDatabase({ backup: path.resolve(io.cwd, parsed.file), database: config.paths.database });
+    done = restoreDatabase({ backup: path.resolve(io.cwd, file), database: config.paths.database });
   } catch (error) {
     if (!(error instanceof RestoreRefusedError)) throw error;
     io.stderr.write(`herald restore: ${error.message}; nothing was changed\n`);
     return EXIT.refused;
   }
-  const lines = [`Restored ${path.resolve(io.cwd, parsed.file)} to ${done.database}: ${holding(done)}.`];
+  const lines = [`Restored ${path.resolve(io.cwd, file)} to ${done.database}: ${holding(done)}.`];
   if (done.keptAt) lines.push(`The database it replaced is kept at ${done.keptAt}.`);
   const latest = latestSchemaVersion();
   if (done.schemaVersion < latest) {
