@@ -18,7 +18,13 @@ import {
 import { type FakeMastodon, startFakeMastodon } from '../fakes/mastodon.js';
 import { FAKE_SLACK, type FakeSlack, startFakeSlack } from '../fakes/slack.js';
 import { FAKE_TWITTER_CREDENTIALS, type FakeTwitter, startFakeTwitter } from '../fakes/twitter.js';
-import { type CliResult, type CliWorld, createCliWorld } from '../helpers/cli.js';
+import {
+  type CliResult,
+  type CliWorld,
+  createCliWorld,
+  killRunningHeralds,
+  startRunningHerald,
+} from '../helpers/cli.js';
 import { socialEnv } from '../helpers/social-env.js';
 
 interface Fakes {
@@ -33,6 +39,7 @@ interface Fakes {
 let world: CliWorld | undefined;
 let fakes: Fakes | undefined;
 afterEach(async () => {
+  killRunningHeralds();
   world?.cleanup();
   if (fakes) {
     const { publicKey: _, ...servers } = fakes;
@@ -106,6 +113,35 @@ describe('herald doctor', () => {
     expect(r.stdout).toContain('All is well');
     expect(r.stdout).not.toMatch(/FAIL/);
     expect(fs.readdirSync(world.dir).sort()).toEqual([]);
+  });
+
+  it('a Herald already running on the data folder and port: both named, with its pid and a fix, exit 1', async () => {
+    world = createCliWorld();
+    const running = await startRunningHerald(world);
+    const port = new URL(running.url).port;
+    const r = await world.runAsync(['doctor'], { env: { HERALD_PORT: port } });
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    const herald = section(r.stdout, 'running herald');
+    expect(herald).toMatch(
+      new RegExp(`^FAIL\\s+running herald\\s+a Herald is already running on .*data \\(pid ${running.pid}\\)`),
+    );
+    expect(herald).toContain(`fix: stop it first (kill ${running.pid};`);
+    const taken = section(r.stdout, 'port');
+    expect(taken).toMatch(
+      new RegExp(
+        `^FAIL\\s+port\\s+.*:${port} is taken by another program \\(the Herald with pid ${running.pid}`,
+      ),
+    );
+    expect(taken).toContain('fix: stop what listens there');
+    expect(taken).toContain('or set HERALD_PORT');
+    expect(r.stdout).toMatch(/2 problem\(s\): running herald, port\n$/);
+    expect(r.stdout).not.toContain('All is well');
+    // Once it has stopped, nothing is in the way.
+    await running.stop();
+    const after = await world.runAsync(['doctor'], { env: { HERALD_PORT: port } });
+    expect(section(after.stdout, 'running herald')).toMatch(/^ok\s+running herald\s+none on /);
+    expect(section(after.stdout, 'port')).toMatch(new RegExp(`^ok\\s+port\\s+.*:${port} is free`));
+    expect(after.status, after.stdout).toBe(0);
   });
 
   it('with every credential right: each platform signed in through its API, the database and folders checked', async () => {
