@@ -4,8 +4,9 @@ const common = { testTimeout: 20_000, hookTimeout: 30_000, pool: 'forks' } as co
 
 export default defineConfig({
   test: {
-    // A folder for the logs of the whole run (test/helpers/log.ts).
-    globalSetup: ['test/log-scan/capture.setup.ts'],
+    // The Debian packages the suite drives, checked before anything runs (one line per missing one); then a
+    // folder for the logs of the whole run (test/helpers/log.ts).
+    globalSetup: ['test/system-packages.setup.ts', 'test/log-scan/capture.setup.ts'],
     // Under CI the JSON results feed the plain "N passed, N failed" line that .ci/run prints.
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.tmp/test-results.json' }]] : ['default'],
     projects: [
