@@ -3,30 +3,26 @@
 // 3 an unexpected failure (a bug, or the disk refusing a write: see the log on standard error).
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createShellAdapter } from './adapters/chat/shell.js';
+import { createHerald } from './app.js';
 import {
-  type ChatAdapters,
-  createChatAdapters,
-  createHerald,
-  type Herald,
-  PUBLISH_INTERVAL_MS,
-} from './app.js';
-import type { Actor } from './bot/types.js';
-import { type Config, loadConfig } from './config.js';
+  configOrExit,
+  defaultIo,
+  type Io,
+  listenOrExit,
+  loadDotEnv,
+  loggerOrExit,
+  openHerald,
+  shellActor,
+  untilSignal,
+} from './cli/common.js';
+import { startCommand } from './cli/start.js';
 import { STATUS_BLOG_EPILOGUE, STATUS_BLOG_STORY } from './demo/status-blog.js';
 import { EXIT } from './exit-codes.js';
-import { type Logger, loggerFor } from './logger.js';
-import { acquireDataLock, type DataLock, DataLockedError, runningHolder } from './ops/data-lock.js';
-import { type DeliveryPlan, readDeliveryPlan, writeDeliveryPlan } from './ops/delivery-plan.js';
-import { guardProcess } from './process-guard.js';
+import { runningHolder } from './ops/data-lock.js';
+import { readDeliveryPlan } from './ops/delivery-plan.js';
 import { newRequestId } from './request-id.js';
-import { SCHEDULER_POLL_MS } from './scheduler.js';
-import { createHttpApp, listen, type RunningServer } from './server.js';
-import { SchemaTooNewError } from './store/migrate.js';
-import { upgradeDatabase } from './store/upgrade.js';
-import { renderDeliveryNotice, renderReplyText } from './templates/reply-text.js';
+import { renderReplyText } from './templates/reply-text.js';
 
 export { EXIT };
 
@@ -56,83 +52,6 @@ Usage:
 
 Exit codes: 0 success, 1 refused (the reason on standard error), 2 configuration error, 3 unexpected failure.
 Environment: HERALD_CONFIG, HERALD_DATA_DIR, HERALD_PUBLIC_DIR, HERALD_PORT, LOG_LEVEL (see .env.example).`;
-
-interface Io {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-const defaultIo = (): Io => ({
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-});
-
-/** `.env` in the working folder, if any, fills in what the environment does not already say. */
-function loadDotEnv(io: Io): void {
-  const file = path.join(io.cwd, '.env');
-  if (io.env === process.env && fs.existsSync(file)) process.loadEnvFile(file);
-}
-
-function shellActor(name: string | undefined): Actor {
-  const id = name ?? safeUserName();
-  return { platform: 'shell', id, name: id };
-}
-
-function safeUserName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'shell';
-  }
-}
-
-function configOrExit(io: Io): Config | number {
-  const result = loadConfig(io.env, io.cwd);
-  if (result.ok) return result.config;
-  io.stderr.write(`herald: the configuration has ${result.problems.length} problem(s):\n`);
-  for (const p of result.problems) io.stderr.write(`  - ${p}\n`);
-  return EXIT.config;
-}
-
-/** The logger as configured, or the exit code when LOG_FILE cannot be written. */
-function loggerOrExit(config: Config, io: Io, oneShot: boolean): Logger | number {
-  try {
-    return loggerFor(config.logging, { oneShot });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.stderr.write(
-      `herald: cannot write the log file ${config.logging.file} (${code ?? String(error)}); set LOG_FILE to a writable path\n`,
-    );
-    return EXIT.config;
-  }
-}
-
-async function openOrExit(
-  config: Config,
-  log: Logger,
-  io: Io,
-  publishOnChange = true,
-  plan?: DeliveryPlan,
-): Promise<Herald | number> {
-  try {
-    // A database of an older Herald is backed up as it was (data/backups/), then migrated.
-    const backupsDir = path.join(config.paths.dataDir, 'backups');
-    await upgradeDatabase(config.paths.database, { backupsDir, log });
-    return createHerald(config, { log, publishOnChange, ...(plan ? { plan } : {}) });
-  } catch (error) {
-    if (error instanceof SchemaTooNewError) {
-      io.stderr.write(`herald: ${error.message}\n`);
-      return EXIT.config;
-    }
-    throw error;
-  }
-}
 
 async function runOne(args: string[], io: Io): Promise<number> {
   // Only --as is Herald's; everything else is the command text (which has options of its own, like --at).
@@ -184,179 +103,6 @@ function whoDelivers(dataDir: string): string | null {
   if (pid !== null) return `  Delivered by the running Herald (pid ${pid}), with its credentials.`;
   const planned = readDeliveryPlan(dataDir) !== null;
   return `  No Herald is running on this data folder: the deliveries wait for \`herald start\` or \`herald publish\`${planned ? ' (made for the outlets the last herald start had)' : ''}.`;
-}
-
-interface Opened {
-  config: Config;
-  log: Logger;
-  herald: Herald;
-  /** Gives up the data folder's lock, if `lock` was asked for. */
-  release(): void;
-}
-
-function lockOrExit(dataDir: string, io: Io): DataLock | number {
-  try {
-    return acquireDataLock(dataDir);
-  } catch (error) {
-    if (!(error instanceof DataLockedError)) throw error;
-    io.stderr.write(`herald: ${error.message}\n`);
-    return EXIT.refused;
-  }
-}
-
-/**
- * Configuration, logger and Herald, or the exit code that says why not. One-shot commands (`run`,
- * `publish`) log only warnings by default, so that their standard output stays the answer.
- */
-async function openHerald(
-  io: Io,
-  options: {
-    oneShot: boolean;
-    publishOnChange?: boolean;
-    lock?: boolean;
-    /** Record for the outlets of the Herald that delivers (`herald run`): see src/ops/delivery-plan.ts. */
-    followPlan?: boolean;
-  },
-): Promise<Opened | number> {
-  const config = configOrExit(io);
-  if (typeof config === 'number') return config;
-  const log = loggerOrExit(config, io, options.oneShot);
-  if (typeof log === 'number') return log;
-  // Taken before the database is opened: one Herald upgrades it, and `herald restore` waits its turn.
-  const lock = options.lock ? lockOrExit(config.paths.dataDir, io) : undefined;
-  if (typeof lock === 'number') return lock;
-  const release = () => lock?.release();
-  let herald: Herald | number;
-  try {
-    const plan = options.followPlan ? readDeliveryPlan(config.paths.dataDir) : null;
-    herald = await openOrExit(config, log, io, options.publishOnChange ?? true, plan ?? undefined);
-  } catch (error) {
-    release();
-    throw error;
-  }
-  if (typeof herald === 'number') release();
-  return typeof herald === 'number' ? herald : { config, log, herald, release };
-}
-
-/** Resolves at the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (signal: string) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
-}
-
-async function listenOrExit(
-  herald: Herald,
-  io: Io,
-  log: Logger,
-  routes: ChatAdapters['routes'] = [],
-): Promise<RunningServer | number> {
-  const { config } = herald;
-  const app = createHttpApp({
-    publicDir: config.paths.publicDir,
-    health: () => herald.health(),
-    metrics: herald.metrics,
-    log,
-    routes,
-  });
-  try {
-    return await listen(app, config.http.host, config.http.port);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.stderr.write(
-      `herald: cannot serve on ${config.http.host}:${config.http.port} (${code ?? String(error)}); set HERALD_PORT or HERALD_HOST\n`,
-    );
-    return EXIT.config;
-  }
-}
-
-async function start(io: Io): Promise<number> {
-  // One `herald start` per data folder: a second one, or `herald restore`, is refused while it runs.
-  const opened = await openHerald(io, { oneShot: false, lock: true });
-  if (typeof opened === 'number') return opened;
-  const { config, log, herald, release } = opened;
-  // What goes where is this Herald's to decide: `herald run` records for these outlets (docs/contract.md).
-  writeDeliveryPlan(config.paths.dataDir, {
-    outlets: [...herald.settings.outlets],
-    dry: [...herald.dryOutlets],
-    pid: process.pid,
-    writtenAt: Date.now(),
-  });
-  const signal = untilSignal();
-  // From here on, nothing a request does ends the process (an unexpected failure while starting still
-  // reaches main() and exits 3).
-  const unguard = guardProcess(log);
-  try {
-    // Every page is rewritten from the database at start (the site's recovery after a crash), in the
-    // background: Herald answers at once however long the history is.
-    const stopRebuild = new AbortController();
-    const rebuilt = herald.site
-      .rebuildInBackground({ signal: stopRebuild.signal })
-      .then((files) => log.info({ files }, 'site rebuilt'))
-      .catch((error) => log.error({ err: error }, 'rebuilding the site failed'));
-    const chat = await createChatAdapters(herald, log);
-    const server = await listenOrExit(herald, io, log, chat.routes);
-    if (typeof server === 'number') return server;
-    herald.publisher.start(PUBLISH_INTERVAL_MS);
-    try {
-      await chat.start();
-    } catch (error) {
-      // A chat platform that is down must not keep the shell, the site and the other outlets from running.
-      log.error({ err: error }, 'a chat adapter could not start; Herald runs on without it');
-    }
-    const zones = config.core.zones.map((z) => z.label).join(' and ');
-    const shell = createShellAdapter({
-      input: io.stdin,
-      output: io.stdout,
-      actor: shellActor(undefined),
-      handle: herald.handle,
-      render: (o) => renderReplyText(o, config.core, herald.dryOutlets),
-      onError: (error, text, requestId) =>
-        log.child({ requestId }).error({ err: error, text }, 'command failed'),
-      banner: [
-        `Herald: ${config.site.title}`,
-        `Status site on ${server.url} (files in ${config.paths.publicDir}); database ${config.paths.database}.`,
-        `Times in UTC${zones ? `, with ${zones}` : ''}. Type a command, e.g.  nc018 smtp down "spam cleanup"  or  help.`,
-        'End of input (Ctrl-D) closes the shell; Herald serves on until Ctrl-C.',
-      ].join('\n'),
-    });
-    const stopNotices = herald.onDelivery((notice) => {
-      const line = renderDeliveryNotice(notice, config.core);
-      if (line) io.stdout.write(`\n${line}\n`);
-    });
-    // Herald's questions to shell users (is the maintenance complete?) are a line at the prompt.
-    const stopPrompts = herald.servePrompts('shell', async (question) => {
-      io.stdout.write(`\n${question.line}\n`);
-    });
-    // Once every surface that can be asked a question is on: what fell due while Herald was down is done
-    // now, then each step at its time (docs/maintenance.md).
-    herald.scheduler.start(SCHEDULER_POLL_MS);
-    // The shell ends with its input; the server keeps Herald running until a signal.
-    await Promise.race([shell.run(), signal]);
-    const got = await signal;
-    log.info({ signal: got }, 'stopping');
-    stopRebuild.abort();
-    await rebuilt;
-    shell.close();
-    stopNotices();
-    await herald.scheduler.stop();
-    stopPrompts();
-    // Chat first: new requests are refused (not acknowledged: the platforms retry), the inbox's worker
-    // finishes the row in hand; the server closes after, and the database last (herald.close()).
-    await chat.stop();
-    await server.close();
-    return EXIT.ok;
-  } finally {
-    await herald.close();
-    unguard();
-    release();
-  }
 }
 
 async function publish(args: string[], io: Io): Promise<number> {
@@ -536,7 +282,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     loadDotEnv(io);
     switch (command) {
       case 'start':
-        return await start(io);
+        return await startCommand(io, {});
       case 'run':
         return await runOne(rest, io);
       case 'publish':
