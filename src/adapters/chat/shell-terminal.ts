@@ -75,7 +75,11 @@ export function startTerminalShell(options: TerminalShellOptions): TerminalShell
   let historyFailed = false;
   server.on('history', (history: string[]) => {
     try {
-      writeHistory(options.historyFile, history);
+      // quit and exit are not kept: Up after a restart gives the last command, not the word that stopped.
+      writeHistory(
+        options.historyFile,
+        history.filter((line) => !(SHELL_WORDS as readonly string[]).includes(line.trim())),
+      );
     } catch (error) {
       if (!historyFailed) options.onHistoryError(error);
       historyFailed = true;
