@@ -1,6 +1,7 @@
 // Structured logs (pino) on standard error, so that standard output stays the command's answer. JSON for
 // machines; on a terminal, pino-pretty's one-line form for the person at the prompt. LOG_FILE appends the
-// same lines, as JSON, to a file too, at its own level.
+// same lines, as JSON, to a file too, at its own level. At the `herald start` prompt (a terminal), the lines
+// go to a file instead and only warnings and errors are shown, short, above the prompt (`InteractiveLog`).
 //
 // Secrets are kept out in three layers, because each one alone has holes: errors are serialized without
 // their requests, responses, headers and client configs (where libraries keep tokens and cookies); known

@@ -190,7 +190,10 @@ describe('the prompt at a terminal', () => {
 
 describe('the shell without a terminal', () => {
   it('says what quit does, and Herald serves on as before until a signal', async () => {
-    const r = await world.start('quit\n', { keepStdinOpen: true, ready: (out) => out.includes('serves on') });
+    const r = await world.start('quit\n', {
+      keepStdinOpen: true,
+      ready: (out) => out.includes('The shell is closed'),
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(
       'The shell is closed; Herald serves on (the site, chat, deliveries) until Ctrl-C or SIGTERM.',
