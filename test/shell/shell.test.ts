@@ -146,7 +146,7 @@ describe('the prompt at a terminal', () => {
     expect(second.screen(mark)).toContain('nc018 smtp down "spam cleanup again"');
     mark = second.mark();
     second.type('\r');
-    await second.waitFor(/Recorded post 1\.\d|already down/, mark);
+    await second.waitFor(/Recorded post 1\.\d+ in incident #1/, mark);
     mark = second.mark();
     second.type(CTRL_D);
     await second.waitFor('Stopping Herald…', mark);
@@ -178,6 +178,13 @@ describe('the prompt at a terminal', () => {
     // Templates after --template.
     await press(herald, 'ed --template s', '--template s');
     await press(herald, TAB, 'pam');
+    await press(herald, CTRL_U, PROMPT);
+    // The options of the subcommand, after the message; help's topics.
+    await press(herald, 'update 1 "restarted" --ne', '--ne');
+    await press(herald, TAB, 'xt');
+    await press(herald, CTRL_U, PROMPT);
+    await press(herald, 'help ti', 'help ti');
+    await press(herald, TAB, 'mes');
     await press(herald, CTRL_U, PROMPT);
     // The open incident, by number (read from the store at each Tab).
     await press(herald, 'resolve #', 'resolve #');
