@@ -77,6 +77,8 @@ describe('the prompt at a terminal', () => {
     );
     expect(recorded).toMatch(/Goes to: site[^\n]*\n\r?herald> $/);
     await command(herald, 'list', 'NC018 SMTP: down since');
+    // Every line is Herald's, also one that node's REPL would take for one of its own `.` commands.
+    await command(herald, '.editor', 'Refused: unknown system ".editor"');
     const from = herald.mark();
     herald.type('exit\r');
     await herald.waitFor('Stopping Herald…', from);

@@ -1,7 +1,7 @@
 // The shell at a terminal: node's REPL server with Herald's commands in place of JavaScript. It is node's own
 // readline with what people expect of a shell: line editing, Up/Down through the history, Ctrl-R reverse
 // search (readline alone has none in Node 20), and Tab completion through our completer. Everything
-// JavaScript about it is switched off: no `.` commands, no preview, no colours, no printed values.
+// JavaScript about it is switched off: its line handler is replaced, no preview, no colours.
 
 import readline from 'node:readline';
 import repl from 'node:repl';
@@ -59,18 +59,20 @@ export function startTerminalShell(options: TerminalShellOptions): TerminalShell
     // Not in @types/node's ReplOptions, but passed on to readline by the REPL server (default 30).
     historySize: HISTORY_SIZE,
     completer: options.complete,
-    eval: (cmd: string, _context: unknown, _file: string, finish: (e: Error | null, r: unknown) => void) => {
-      // The REPL runs eval inside a domain of its own: left, so that whatever the command starts (the
-      // publisher waking up) fails, if it does, into Herald's process guard and not into the REPL's printer.
-      (process as { domain?: { exit(): void } | null }).domain?.exit();
-      const text = cmd.trim();
-      if ((SHELL_WORDS as readonly string[]).includes(text)) return stop();
-      if (text) output.write(`${options.answer(text)}\n`);
-      finish(null, undefined);
-    },
+    // Never called: the REPL's line handler, which evaluates, is replaced below.
+    eval: (_cmd: string, _context: unknown, _file: string, finish: (e: Error | null, r: unknown) => void) =>
+      finish(null, undefined),
   };
   server = repl.start(settings);
-  for (const name of Object.keys(server.commands)) delete (server.commands as Record<string, unknown>)[name];
+  // Each line is Herald's: the REPL's own handler (JavaScript, `.` commands, multi-line input) is taken off,
+  // so that a line is answered as in chat whatever it begins with, and no line runs inside the REPL's domain.
+  server.removeAllListeners('line');
+  server.on('line', (line: string) => {
+    const text = line.trim();
+    if ((SHELL_WORDS as readonly string[]).includes(text)) return stop();
+    if (text) output.write(`${options.answer(text)}\n`);
+    server.displayPrompt();
+  });
   (server as unknown as WithHistory).history = readHistory(options.historyFile);
   let historyFailed = false;
   server.on('history', (history: string[]) => {

@@ -7,7 +7,7 @@ import type { CommandInput, Outcome } from '../../bot/handle-command.js';
 import type { Actor } from '../../bot/types.js';
 import { newRequestId } from '../../request-id.js';
 import { SHELL_WORDS } from './shell-completion.js';
-import { startTerminalShell, type TerminalShell } from './shell-terminal.js';
+import type { TerminalShell } from './shell-terminal.js';
 
 export const PROMPT = 'herald> ';
 
@@ -53,6 +53,7 @@ export function createShellAdapter(options: ShellAdapterOptions): ShellAdapter {
   const { input, output, actor, handle, render, onError } = options;
   let rl: readline.Interface | null = null;
   let terminal: TerminalShell | null = null;
+  let closed = false;
 
   const answer = (text: string): string => {
     const requestId = newRequestId('shell');
@@ -88,17 +89,22 @@ export function createShellAdapter(options: ShellAdapterOptions): ShellAdapter {
 
   return {
     close() {
+      closed = true;
       rl?.close();
       terminal?.close();
       if ('pause' in input && typeof input.pause === 'function') input.pause();
       if ('unref' in input && typeof (input as { unref?: () => void }).unref === 'function')
         (input as { unref: () => void }).unref();
     },
-    run() {
+    async run() {
       if (options.banner) output.write(`${options.banner}\n`);
       if (!options.terminal) return readPipe();
+      // Loaded only at a terminal: node's REPL is not needed by `herald run` and the other commands.
+      const { startTerminalShell } = await import('./shell-terminal.js');
+      // Herald may have been stopped (SIGTERM) while it loaded: no prompt then.
+      if (closed) return 'input-ended';
       terminal = startTerminalShell({ input, output, prompt: PROMPT, answer, ...options.terminal });
-      return terminal.done.then((how) => (how === 'stop' ? 'stop' : 'input-ended'));
+      return (await terminal.done) === 'stop' ? 'stop' : 'input-ended';
     },
     say(text) {
       if (terminal) terminal.say(text);
