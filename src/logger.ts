@@ -1,6 +1,7 @@
 // Structured logs (pino) on standard error, so that standard output stays the command's answer. JSON for
 // machines; on a terminal, pino-pretty's one-line form for the person at the prompt. LOG_FILE appends the
-// same lines, as JSON, to a file too, at its own level.
+// same lines, as JSON, to a file too, at its own level. At the `herald start` prompt (a terminal), the lines
+// go to a file instead and only warnings and errors are shown, short, above the prompt (`InteractiveLog`).
 //
 // Secrets are kept out in three layers, because each one alone has holes: errors are serialized without
 // their requests, responses, headers and client configs (where libraries keep tokens and cookies); known
@@ -209,10 +210,67 @@ export function createLogger(
 }
 
 /**
+ * Where a log goes when a person sits at the `herald>` prompt (standard input and output are terminals):
+ * the whole log into a file, and only warnings and errors, one short line each, shown above the prompt.
+ */
+export interface InteractiveLog {
+  /** The log file when LOG_FILE is unset: in the data folder (LOG_FILE, when set, wins). */
+  defaultFile: string;
+  /** Shows a short line above the prompt (the shell redraws the prompt after it). */
+  show: (text: string) => void;
+}
+
+/** The file an interactive Herald logs to: LOG_FILE when set, else the data folder's. */
+export function interactiveLogFile(logging: LogConfig, interactive: InteractiveLog): string {
+  return logging.file ?? interactive.defaultFile;
+}
+
+const LEVEL_WORDS: Readonly<Record<number, string>> = { 40: 'warning', 50: 'error', 60: 'fatal error' };
+
+/**
+ * One log line (JSON, secrets already cut out) as a person reads it at the prompt: `warning: <what>: <why>`.
+ * The request id and other fields stay in the file.
+ */
+export function formatShortLine(line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line.trimEnd();
+  }
+  const level = typeof entry.level === 'number' ? entry.level : 0;
+  const word = LEVEL_WORDS[level] ?? pino.levels.labels[level] ?? 'log';
+  const err = (entry.err ?? entry.error) as { message?: unknown } | undefined;
+  const why = typeof err?.message === 'string' && err.message ? `: ${err.message.split('\n')[0]}` : '';
+  return `${word}: ${String(entry.msg ?? '')}${why}`;
+}
+
+/** The higher (quieter) of two levels. */
+const quieter = (a: LevelWithSilent, b: LevelWithSilent): LevelWithSilent =>
+  levelValue(a) >= levelValue(b) ? a : b;
+
+/**
  * Herald's logger as configured: standard error at LOG_LEVEL (unset: info, or warn for a one-shot command,
  * whose standard output is its answer), LOG_FILE at LOG_FILE_LEVEL, and the credentials cut out of every line.
+ * At an interactive prompt (`interactive`), the JSON lines go to the log file instead of standard error, at
+ * LOG_LEVEL (or LOG_FILE_LEVEL when LOG_FILE is set), and warnings and errors are also shown, short.
  */
-export function loggerFor(logging: LogConfig, options: { oneShot?: boolean } = {}): Logger {
+export function loggerFor(
+  logging: LogConfig,
+  options: { oneShot?: boolean; interactive?: InteractiveLog } = {},
+): Logger {
+  const { interactive } = options;
+  if (interactive) {
+    const file = interactiveLogFile(logging, interactive);
+    const fileLevel = logging.file ? logging.fileLevel : (logging.level ?? 'info');
+    return createLogger({
+      // LOG_LEVEL=error (or silent) quietens the prompt further; nothing below a warning reaches it.
+      level: quieter('warn', logging.level ?? 'info'),
+      destination: { write: (line: string) => interactive.show(formatShortLine(line)) },
+      also: [{ level: fileLevel, stream: openLogFile(file) }],
+      secrets: logging.secrets,
+    });
+  }
   return createLogger({
     level: logging.level ?? (options.oneShot ? 'warn' : 'info'),
     also: logging.file ? [{ level: logging.fileLevel, stream: openLogFile(logging.file) }] : [],

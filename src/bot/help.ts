@@ -26,7 +26,7 @@ import { shorten } from './refusal.js';
 import type { ComponentState } from './types.js';
 
 const EXTRA_TOPICS = ['times', 'states', 'options', 'templates'] as const;
-const TOPICS: readonly string[] = [...SUBCOMMAND_ORDER, ...EXTRA_TOPICS];
+export const TOPICS: readonly string[] = [...SUBCOMMAND_ORDER, ...EXTRA_TOPICS];
 
 const optionLine = (name: OptionName): string => {
   const o = OPTIONS[name];

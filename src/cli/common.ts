@@ -9,7 +9,7 @@ import type { ChatAdapters, Herald } from '../app.js';
 import type { Actor } from '../bot/types.js';
 import { type Config, loadConfig } from '../config.js';
 import { EXIT } from '../exit-codes.js';
-import { type Logger, loggerFor } from '../logger.js';
+import { type InteractiveLog, interactiveLogFile, type Logger, loggerFor } from '../logger.js';
 import { acquireDataLock, type DataLock, DataLockedError } from '../ops/data-lock.js';
 import { type DeliveryPlan, readDeliveryPlan } from '../ops/delivery-plan.js';
 import type { RunningServer } from '../server.js';
@@ -58,13 +58,19 @@ export function configOrExit(io: Io): Config | number {
 }
 
 /** The logger as configured, or the exit code when LOG_FILE cannot be written. */
-export function loggerOrExit(config: Config, io: Io, oneShot: boolean): Logger | number {
+export function loggerOrExit(
+  config: Config,
+  io: Io,
+  oneShot: boolean,
+  interactive?: InteractiveLog,
+): Logger | number {
   try {
-    return loggerFor(config.logging, { oneShot });
+    return loggerFor(config.logging, { oneShot, interactive });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    const file = interactive ? interactiveLogFile(config.logging, interactive) : config.logging.file;
     io.stderr.write(
-      `herald: cannot write the log file ${config.logging.file} (${code ?? String(error)}); set LOG_FILE to a writable path\n`,
+      `herald: cannot write the log file ${file} (${code ?? String(error)}); set LOG_FILE to a writable path\n`,
     );
     return EXIT.config;
   }
@@ -127,11 +133,13 @@ export async function openHerald(
     lock?: boolean;
     /** Record for the outlets of the Herald that delivers (`herald run`): see src/ops/delivery-plan.ts. */
     followPlan?: boolean;
+    /** A person at the prompt (`herald start` at a terminal): the log goes to a file (src/logger.ts). */
+    interactive?: (config: Config) => InteractiveLog;
   },
 ): Promise<Opened | number> {
   const config = configOrExit(io);
   if (typeof config === 'number') return config;
-  const log = loggerOrExit(config, io, options.oneShot);
+  const log = loggerOrExit(config, io, options.oneShot, options.interactive?.(config));
   if (typeof log === 'number') return log;
   // Taken before the database is opened: one Herald upgrades it, and `herald restore` waits its turn.
   const lock = options.lock ? lockOrExit(config.paths.dataDir, io) : undefined;
