@@ -1,7 +1,7 @@
 // The `site` outlet: the static status site and its feeds, written under the public folder. Every file is
 // written atomically (a temporary file in the same folder, fsync, rename), so a reader never sees half a
-// file. A delivery rewrites what its change affects — its incident's page, the index, the feeds — and
-// `rebuild()` rewrites everything.
+// file. A delivery rewrites what its change affects — its incident's page, the index, the feeds, and those of
+// the JSON API files (site-api.ts) whose bytes change — and `rebuild()` rewrites everything.
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -21,6 +21,7 @@ import {
 import { createPostRenderer, incidentPath, type RenderedPost, renderPost } from '../../templates/post.js';
 import { buildIncidentView, buildIndexView } from '../../templates/site-view.js';
 import type { DeliveryResult, Outlet } from './outlet.js';
+import { createApiFiles } from './site-api.js';
 
 const HISTORY_DAYS = 90;
 const DAY = 86_400_000;
@@ -60,6 +61,8 @@ export interface SiteOutletOptions {
   settings: CoreSettings;
   publicDir: string;
   clock: Clock;
+  /** Whether to write the JSON API files (default yes; bench/api.ts measures the site without them). */
+  api?: boolean;
 }
 
 export interface SiteOutlet extends Outlet {
@@ -78,6 +81,7 @@ export interface SiteOutlet extends Outlet {
 
 export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
   const { store, site, settings, publicDir, clock } = options;
+  const withApi = options.api ?? true;
   const ctx = { baseUrl: site.baseUrl, zones: settings.zones };
   const render = createPostRenderer(ctx);
   let lastWritten: number | null = null;
@@ -98,6 +102,15 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     writeFileAtomic(path.join(publicDir, relative), content);
     written.push(relative);
   };
+  // The Statuspage-compatible JSON under api/v2/ (docs/api.md): only the files a change alters.
+  const api = createApiFiles({
+    store,
+    site,
+    settings,
+    render: (post, incident, cached) => (cached ? render(post, incident) : renderPost(post, incident, ctx)),
+    firstRecord,
+    write,
+  });
 
   function renderedRecent(limit: number): RenderedPost[] {
     const incidents = new Map<number, Incident | undefined>();
@@ -167,15 +180,18 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     write('404.html', renderNotFoundHtml(site), written);
   }
 
-  function publishIncidents(ids: Iterable<number>, cached = true): string[] {
+  function publishIncidents(ids: Iterable<number>, cached = true, rebuilding = false): string[] {
     const now = clock.now();
     const written: string[] = [];
-    for (const id of new Set(ids)) {
+    const changed = new Set(ids);
+    for (const id of changed) {
       const incident = store.incident(id);
       if (incident) writeIncident(incident, now, written, cached);
     }
     if (!fs.existsSync(path.join(publicDir, 'style.css'))) writeAssets(written);
     writeShared(now, written);
+    if (withApi && rebuilding) api.rebuild(written);
+    else if (withApi) api.publish(changed, written, cached);
     lastWritten = clock.now();
     return written;
   }
@@ -202,6 +218,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
         }
       }
       writeShared(clock.now(), written);
+      if (withApi) api.rebuild(written);
       lastWritten = clock.now();
       return written.length;
     },
@@ -215,6 +232,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
         ...publishIncidents(
           store.incidents().map((i) => i.id),
           false,
+          true,
         ),
       ];
     },
