@@ -75,9 +75,29 @@ function contentType(file: string): string {
   return FEED_TYPES[path.basename(file)] ?? path.extname(file);
 }
 
-/** GET and HEAD for the files under `root`; anything else, or a missing file, goes on to the next handler. */
+/** The JSON API (docs/api.md): read by scripts and widgets on other origins, so open to them for reading. */
+const isApiPath = (urlPath: string): boolean => urlPath.startsWith('/api/');
+
+/** CORS for reading: any origin may GET, nothing else; no credentials (the files are public anyway). */
+function allowCrossOriginReads(res: express.Response): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'ETag, Last-Modified');
+}
+
+/**
+ * GET and HEAD for the files under `root`, and the CORS preflight (OPTIONS) for the JSON API; anything else,
+ * or a missing file, goes on to the next handler.
+ */
 export function serveStaticFiles(root: string): express.RequestHandler {
   return async (req, res, next) => {
+    if (req.method === 'OPTIONS' && isApiPath(req.path)) {
+      allowCrossOriginReads(res);
+      res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
+      // A cross-origin GET may carry the conditional headers a cache adds; nothing else is needed.
+      res.setHeader('Access-Control-Allow-Headers', 'If-None-Match, If-Modified-Since, Cache-Control');
+      res.setHeader('Access-Control-Max-Age', '86400');
+      return void res.status(204).end();
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const target = resolvePublicPath(root, req.path);
     if (target.kind === 'bad') return void res.status(400).type('text').send('Bad request\n');
@@ -97,6 +117,7 @@ export function serveStaticFiles(root: string): express.RequestHandler {
       return void res.redirect(301, `${req.baseUrl}${req.path}/${query}`);
     }
     res.type(contentType(file));
+    if (isApiPath(req.path)) allowCrossOriginReads(res);
     res.setHeader('Last-Modified', read.modified.toUTCString());
     // The embeddable widget has its own policy: its inline stylesheet by hash, and any site may frame it.
     if (file === path.resolve(root, WIDGET_FILE)) res.setHeader('Content-Security-Policy', WIDGET_POLICY);

@@ -270,6 +270,23 @@ function overallText(counts: Record<ComponentState, number>): string {
   return `${affected} ${affected === 1 ? 'component' : 'components'} affected: ${joinNames(parts)}`;
 }
 
+/**
+ * The state of every component of the catalog (those not listed are operational) and the banner's sentence
+ * for them: what the index page says, for the JSON API's `status.description`.
+ */
+export function describeOverall(
+  catalog: Catalog,
+  components: readonly Component[],
+): { states: ComponentState[]; text: string } {
+  const known = new Map(components.map((c) => [`${c.system}\u0000${c.service}`, c.state]));
+  const counts: Record<ComponentState, number> = { operational: 0, degraded: 0, down: 0, maintenance: 0 };
+  const states = catalog.systems.flatMap((system) =>
+    system.services.map((service) => known.get(`${system.id}\u0000${service}`) ?? 'operational'),
+  );
+  for (const state of states) counts[state] += 1;
+  return { states, text: overallText(counts) };
+}
+
 function historySummary(name: string, history: readonly DayHistory[], percent: string | null): string {
   if (percent === null) return `${name}, last ${history.length} days: no data`;
   const bad = history.filter((d) => d.state !== 'operational').length;

@@ -21,6 +21,7 @@ import {
 import { createPostRenderer, incidentPath, type RenderedPost, renderPost } from '../../templates/post.js';
 import { buildIncidentView, buildIndexView } from '../../templates/site-view.js';
 import type { DeliveryResult, Outlet } from './outlet.js';
+import { createApiFiles } from './site-api.js';
 import { createSiteExtras } from './site-extras.js';
 
 const HISTORY_DAYS = 90;
@@ -99,6 +100,16 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     writeFileAtomic(path.join(publicDir, relative), content);
     written.push(relative);
   };
+  // The Statuspage-compatible JSON under api/v2/ (docs/api.md): only the files a change alters.
+  const api = createApiFiles({
+    store,
+    site,
+    settings,
+    publicDir,
+    render: (post, incident, cached) => (cached ? render(post, incident) : renderPost(post, incident, ctx)),
+    firstRecord,
+    write,
+  });
   const extras = createSiteExtras({ publicDir, write });
 
   function renderedRecent(limit: number): RenderedPost[] {
@@ -167,15 +178,18 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     write('404.html', renderNotFoundHtml(site), written);
   }
 
-  function publishIncidents(ids: Iterable<number>, cached = true): string[] {
+  function publishIncidents(ids: Iterable<number>, cached = true, rebuilding = false): string[] {
     const now = clock.now();
     const written: string[] = [];
-    for (const id of new Set(ids)) {
+    const changed = new Set(ids);
+    for (const id of changed) {
       const incident = store.incident(id);
       if (incident) writeIncident(incident, now, written, cached);
     }
     if (!fs.existsSync(path.join(publicDir, 'style.css'))) writeAssets(written);
     writeShared(now, written);
+    if (rebuilding) api.rebuild(written);
+    else api.publish(changed, written, cached);
     lastWritten = clock.now();
     return written;
   }
@@ -202,6 +216,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
         }
       }
       writeShared(clock.now(), written);
+      api.rebuild(written);
       lastWritten = clock.now();
       return written.length;
     },
@@ -215,6 +230,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
         ...publishIncidents(
           store.incidents().map((i) => i.id),
           false,
+          true,
         ),
       ];
     },
