@@ -12,6 +12,7 @@ import { type Config, loadConfig } from '../src/config.js';
 import { migrate } from '../src/store/migrate.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { benchAcknowledgement } from './ack.js';
+import { apiRows, benchApi } from './api.js';
 import { seedHistory } from './seed.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -232,6 +233,9 @@ async function main() {
     memory < 200,
   );
 
+  // Issue 18: what the JSON API files add (bench/api.ts), at the largest history.
+  for (const r of apiRows(await benchApi(Math.max(...SIZES)))) row(r.what, r.figure, r.target, r.met);
+
   const store = storeThroughput(Number(process.env.BENCH_STORE_POSTS ?? 500));
   row(
     'posts recorded per second: core / raw better-sqlite3 (one transaction each, synchronous=FULL)',
@@ -272,6 +276,11 @@ function writeReport() {
     '5. **Store**: posts recorded per second through the core (parse, decide, one IMMEDIATE transaction writing the',
     '   post, four deliveries and the audit row) against raw better-sqlite3 inserts of the same rows with the same',
     '   durability settings (WAL, `synchronous=FULL`, one transaction per post).',
+    '6. **JSON API files**: the site outlet with the API files (docs/api.md) and the same outlet without them, over',
+    '   the same database at the largest history, publishing the incident of each of 40 commands in turn (order',
+    '   alternating); the figure is the median of the per-command differences, in wall time and in CPU time',
+    '   (user + system of the process: less sensitive to other load on the machine). The rebuilds are the second',
+    '   of each, after a warm-up. Alone: `BENCH_SIZES=100000 npm run bench`.',
     '',
     'Rerun: `npm run bench` (all), or `BENCH_SIZES=1000,10000 npm run bench` for a quicker pass.',
     '',

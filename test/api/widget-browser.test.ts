@@ -4,7 +4,7 @@
 //   Herald's server. Its templates show the overall state only (`status.indicator` and
 //   `status.description`; see its source in the package's index.js.map), so the test checks that it shows
 //   Herald's state and that the summary it fetched carries Herald's open incident.
-// - Herald's own script-free widget.html, framed by the copy-paste line of docs/badges.md: the state and
+// - Herald's own script-free widget.html, framed by the copy-paste line of docs/api.md: the state and
 //   the open incident, its link opening the incident in a new tab, within 300 × 200, light and dark.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,11 +16,11 @@ import { type BrowserWorld, contrastRatio, createBrowserWorld, parseRgb } from '
 
 const WIDGET_JS = path.join(root, 'node_modules', '@statuspage', 'status-widget', 'dist', 'index.js');
 
-/** The <iframe> line of docs/badges.md, pointed at this Herald. */
+/** The <iframe> line of docs/api.md, pointed at this Herald. */
 function documentedIframe(herald: string): string {
-  const doc = fs.readFileSync(path.join(root, 'docs', 'badges.md'), 'utf8');
+  const doc = fs.readFileSync(path.join(root, 'docs', 'api.md'), 'utf8');
   const line = /<iframe [^\n]*<\/iframe>/.exec(doc)?.[0];
-  if (!line) throw new Error('docs/badges.md has no <iframe> line');
+  if (!line) throw new Error('docs/api.md has no <iframe> line');
   return line.replaceAll('https://status.example.com/', herald);
 }
 
@@ -132,6 +132,10 @@ describe('widgets on another origin, in Chromium', { timeout: 90_000 }, () => {
     expect(policy).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'/);
     expect(policy).not.toContain('frame-ancestors');
     expect(widget.headers.get('x-frame-options')).toBeNull();
+    // docs/api.md's nginx location for the widget sends the same policy.
+    expect(fs.readFileSync(path.join(root, 'docs', 'api.md'), 'utf8')).toContain(
+      `add_header Content-Security-Policy "${policy}" always;`,
+    );
     const index = await fetch(new URL('index.html', world.herald));
     expect(index.headers.get('content-security-policy')).toBe(
       "default-src 'none'; style-src 'self'; img-src 'self' data:",

@@ -1,7 +1,7 @@
 // The `site` outlet: the static status site and its feeds, written under the public folder. Every file is
 // written atomically (a temporary file in the same folder, fsync, rename), so a reader never sees half a
-// file. A delivery rewrites what its change affects — its incident's page, the index, the feeds — and
-// `rebuild()` rewrites everything.
+// file. A delivery rewrites what its change affects — its incident's page, the index, the feeds, and those of
+// the JSON API files (site-api.ts) whose bytes change — and `rebuild()` rewrites everything.
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -62,6 +62,8 @@ export interface SiteOutletOptions {
   settings: CoreSettings;
   publicDir: string;
   clock: Clock;
+  /** Whether to write the JSON API files (default yes; bench/api.ts measures the site without them). */
+  api?: boolean;
 }
 
 export interface SiteOutlet extends Outlet {
@@ -80,6 +82,7 @@ export interface SiteOutlet extends Outlet {
 
 export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
   const { store, site, settings, publicDir, clock } = options;
+  const withApi = options.api ?? true;
   const ctx = { baseUrl: site.baseUrl, zones: settings.zones };
   const render = createPostRenderer(ctx);
   let lastWritten: number | null = null;
@@ -188,8 +191,8 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     }
     if (!fs.existsSync(path.join(publicDir, 'style.css'))) writeAssets(written);
     writeShared(now, written);
-    if (rebuilding) api.rebuild(written);
-    else api.publish(changed, written, cached);
+    if (withApi && rebuilding) api.rebuild(written);
+    else if (withApi) api.publish(changed, written, cached);
     lastWritten = clock.now();
     return written;
   }
@@ -216,7 +219,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
         }
       }
       writeShared(clock.now(), written);
-      api.rebuild(written);
+      if (withApi) api.rebuild(written);
       lastWritten = clock.now();
       return written.length;
     },

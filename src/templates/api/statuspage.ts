@@ -400,10 +400,10 @@ export function renderApiFiles(view: ApiView): Record<string, string> {
   const status = JSON.stringify(view.status);
   const floor = view.components.updatedAt;
   const summaryAt = latestOf(view.upcoming, latestOf(view.active, latestOf(view.unresolved, floor)));
-  const statusAt = latestOf(view.active, latestOf(view.unresolved, floor));
   return {
     [API_FILES.summary]: `{"page":${pageAt(summaryAt)},"components":${components},"incidents":${list(view.unresolved)},"scheduled_maintenances":${list([...view.active, ...view.upcoming])},"status":${status}}\n`,
-    [API_FILES.status]: `{"page":${pageAt(statusAt)},"status":${status}}\n`,
+    // The indicator and its sentence come from the components alone, and so does this file's time.
+    [API_FILES.status]: `{"page":${pageAt(floor)},"status":${status}}\n`,
     [API_FILES.components]: `{"page":${pageAt(floor)},"components":${components}}\n`,
     [API_FILES.incidents]: `{"page":${pageAt(latestOf(view.incidents, 0))},"incidents":${list(view.incidents)}}\n`,
     [API_FILES.unresolved]: `{"page":${pageAt(latestOf(view.unresolved, 0))},"incidents":${list(view.unresolved)}}\n`,
