@@ -69,14 +69,17 @@ describe('badges written with the site', () => {
     expect(readPublic(app, 'badges/nc018/smtp.svg')).toContain('>down</text>');
   });
 
-  it('rewrites a badge only when its state changes, and every badge on a rebuild', async () => {
+  it('rewrites a badge (and the widget) only when its state changes, and every badge on a rebuild', async () => {
     const smtp = inode('badges/nc018/smtp.svg');
     const imap = inode('badges/nc018/imap.svg');
+    const widget = inode('widget.html');
     app.setNow('2012-07-27T21:55:00Z');
     app.record('update 1 "We are cleaning the mail queue now."');
     await app.herald.publisher.runOnce();
     // The same state: the files were not replaced (the outlet replaces a file by renaming a new one over it).
     expect(inode('badges/nc018/smtp.svg')).toBe(smtp);
+    // Nor the widget: the same overall state and the same open incident.
+    expect(inode('widget.html')).toBe(widget);
 
     app.setNow('2012-07-27T22:20:51Z');
     app.record('nc018 smtp up "SMTP is running again."');
@@ -86,6 +89,8 @@ describe('badges written with the site', () => {
     expect(json('badges/nc018.json')).toMatchObject({ message: 'operational' });
     expect(readPublic(app, 'badges/nc018/smtp.svg')).toContain('aria-label="NC018 SMTP: operational"');
     expect(inode('badges/nc018/imap.svg')).toBe(imap);
+    expect(inode('widget.html')).not.toBe(widget);
+    expect(readPublic(app, 'widget.html')).toContain('All systems operational');
 
     const written = app.herald.site.rebuild();
     const badges = written.filter((f) => f.startsWith('badges/'));

@@ -1,7 +1,8 @@
 // What the site outlet writes besides the pages and feeds, from the index's own view model: the status
 // badges (SVG and shields.io JSON, src/templates/badges/) and the embeddable widget (widget.html).
-// A badge changes only when its component's state (or name) does, so it is written only then: the
-// content last written is remembered, and an unchanged badge whose file is still there is left alone.
+// A badge changes only when its component's state (or name) does, and the widget only when the overall
+// state or the open incidents do, so each is written only then: the content last written is remembered,
+// and an unchanged file that is still there is left alone.
 // A rebuild (`herald rebuild`, the rebuild at `herald start`) forgets it first, so it writes every badge.
 
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import { renderWidgetHtml, WIDGET_FILE } from '../../templates/html/widget-page.
 import type { IndexView } from '../../templates/site-view.js';
 
 export interface SiteExtras {
-  /** Writes the badges that changed and the widget; adds the files written to `written`. */
+  /** Writes the badges and the widget where they changed; adds the files written to `written`. */
   write(view: IndexView, written: string[]): void;
   /** Forgets what was written, so that the next `write` writes every badge (a rebuild). */
   forget(): void;
@@ -26,12 +27,15 @@ export function createSiteExtras(options: {
   const last = new Map<string, string>();
   return {
     write(view, written) {
-      for (const file of renderBadgeFiles(view.systems)) {
+      const files = [
+        ...renderBadgeFiles(view.systems),
+        { path: WIDGET_FILE, content: renderWidgetHtml(view) },
+      ];
+      for (const file of files) {
         if (last.get(file.path) === file.content && fs.existsSync(path.join(publicDir, file.path))) continue;
         write(file.path, file.content, written);
         last.set(file.path, file.content);
       }
-      write(WIDGET_FILE, renderWidgetHtml(view), written);
     },
     forget: () => last.clear(),
   };

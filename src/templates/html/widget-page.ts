@@ -1,5 +1,6 @@
 // The embeddable widget: `widget.html`, a small page for an <iframe> in someone else's sidebar (about
-// 300 × 200 pixels) with the overall state and the open incidents. No JavaScript, nothing fetched; its own
+// 300 × 200 pixels) with the overall state and the open incidents (no "updated at" time: the page then
+// changes only when what it says does, and is rewritten only then). No JavaScript, nothing fetched; its own
 // few lines of CSS inline (the site's stylesheet is made for whole pages), light and dark. Its links open
 // the status page in a new tab (target="_blank" rel="noopener"), never inside the frame, and keep working
 // in an iframe sandboxed with only `allow-popups allow-popups-to-escape-sandbox`.
@@ -76,7 +77,7 @@ export function renderWidgetHtml(view: IndexView): string {
 </head>
 <body>
 <p class="overall ${stateClass(overall.state.state)}"><span class="symbol" aria-hidden="true">${overall.state.symbol}</span> ${escapeHtml(overall.text)}</p>
-${list}${rest}<p class="foot">${outLink('index.html', escapeHtml(site.title))} · Updated ${timeHtml(site.updated)}</p>
+${list}${rest}<p class="foot">${outLink('index.html', escapeHtml(site.title))}</p>
 </body>
 </html>
 `;
