@@ -126,3 +126,24 @@ describe('herald publish --rebuild', () => {
     }
   });
 });
+
+describe('a hostile message, in the JSON', () => {
+  it('comes out intact as data: quotes, markup, line separators and controls survive JSON.parse', async () => {
+    const app = createTestHerald();
+    try {
+      const hostile = `</script><b>"x"</b> \\ \u2028\u2029 \u202Eevil 😀 & ]]>`;
+      app.record(
+        `nc018 smtp down "${hostile.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}" --title "<i>t</i>"`,
+      );
+      await app.herald.publisher.runOnce();
+      const raw = readPublic(app, API_FILES.unresolved);
+      const [incident] = JSON.parse(raw).incidents;
+      expect(incident.name).toBe('<i>t</i>');
+      expect(incident.incident_updates[0].body).toBe(hostile);
+      // One line of JSON: a raw U+2028 or newline inside a string would break line-based readers.
+      expect(raw.trimEnd()).not.toMatch(/[\n\u2028\u2029]/);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,11 +1,9 @@
 // The JSON API files of the site outlet (src/templates/api/statuspage.ts renders them). Kept fast on a long
 // history: each incident is serialized once per change and kept; the lists of the 50 most recent incidents
 // and maintenances are read from the store once and then kept up to date with the incidents each delivery
-// names; and a file is rewritten only when its bytes change (what a change does not affect stays as it was,
-// inode and modification time included).
+// names; and a file is rewritten only when its bytes differ from what this process last wrote there (what a
+// change does not affect stays as it was, inode and modification time included).
 
-import fs from 'node:fs';
-import path from 'node:path';
 import type { CoreSettings } from '../../bot/catalog.js';
 import type { Store } from '../../bot/ports.js';
 import type { Incident, IncidentStatus, Post } from '../../bot/types.js';
@@ -29,7 +27,6 @@ export interface ApiFilesOptions {
   store: Store;
   site: SiteConfig;
   settings: CoreSettings;
-  publicDir: string;
   /** Renders a post as the site does (cached, or not during a rebuild). */
   render(post: Post, incident: Incident, cached: boolean): RenderedPost;
   /** When Herald's first record was made. */
@@ -48,13 +45,17 @@ const newestFirst = (a: ApiIncidentEntry, b: ApiIncidentEntry) =>
   b.openedAt - a.openedAt || b.incidentId - a.incidentId;
 
 export function createApiFiles(options: ApiFilesOptions): ApiFiles {
-  const { store, site, settings, publicDir } = options;
+  const { store, site, settings } = options;
   const page = apiPageOf(site);
   const entries = new Map<number, ApiIncidentEntry>();
   let recent: ApiIncidentEntry[] | null = null;
   let recentMaintenance: ApiIncidentEntry[] = [];
-  /** What this process last wrote to each file, and the file's identity then. */
-  const last = new Map<string, { content: string; ino: number; mtimeMs: number }>();
+  /**
+   * What this process last wrote to each file. Trusted without a look at the disk (a stat per file would
+   * cost more than the rest): one process delivers at a time (docs/contract.md), and a rebuild by another
+   * writes the same bytes from the same database.
+   */
+  const last = new Map<string, string>();
 
   function entryOf(incident: Incident, cached: boolean): ApiIncidentEntry {
     const kept = entries.get(incident.id);
@@ -78,17 +79,6 @@ export function createApiFiles(options: ApiFilesOptions): ApiFiles {
     const next = list.filter((e) => e.incidentId !== entry.incidentId);
     next.push(entry);
     return next.sort(newestFirst).slice(0, API_LIST_LIMIT);
-  }
-
-  function unchanged(relative: string, content: string): boolean {
-    const kept = last.get(relative);
-    if (!kept || kept.content !== content) return false;
-    try {
-      const stat = fs.statSync(path.join(publicDir, relative));
-      return stat.ino === kept.ino && stat.mtimeMs === kept.mtimeMs;
-    } catch {
-      return false;
-    }
   }
 
   function publish(changed: Iterable<number>, written: string[], cached: boolean, force = false): void {
@@ -134,10 +124,9 @@ export function createApiFiles(options: ApiFilesOptions): ApiFiles {
     const listed = new Set([...recent, ...recentMaintenance, ...active].map((e) => e.incidentId));
     for (const id of entries.keys()) if (!listed.has(id)) entries.delete(id);
     for (const [relative, content] of Object.entries(files)) {
-      if (!force && unchanged(relative, content)) continue;
+      if (!force && last.get(relative) === content) continue;
       options.write(relative, content, written);
-      const stat = fs.statSync(path.join(publicDir, relative));
-      last.set(relative, { content, ino: stat.ino, mtimeMs: stat.mtimeMs });
+      last.set(relative, content);
     }
   }
 

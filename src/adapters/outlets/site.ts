@@ -108,7 +108,6 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     store,
     site,
     settings,
-    publicDir,
     render: (post, incident, cached) => (cached ? render(post, incident) : renderPost(post, incident, ctx)),
     firstRecord,
     write,

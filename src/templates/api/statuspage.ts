@@ -73,6 +73,13 @@ export const componentId = (system: string, service?: string): string =>
 export const incidentApiId = (incidentId: number): string => stableId('incident', String(incidentId));
 export const updateApiId = (postId: number): string => stableId('update', String(postId));
 
+/**
+ * JSON.stringify, with U+2028 and U+2029 escaped too: valid JSON either way, but a raw one ends a line for
+ * some readers and broke JavaScript before ES2019 (a script embedding the JSON).
+ */
+export const toJson = (value: unknown): string =>
+  JSON.stringify(value).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+
 export interface ApiPage {
   id: string;
   name: string;
@@ -365,7 +372,7 @@ export function buildApiIncident(input: IncidentApiInput): ApiIncidentEntry {
     openedAt: incident.openedAt,
     startsAt: incident.startsAt,
     updatedAt,
-    json: JSON.stringify(body),
+    json: toJson(body),
   };
 }
 
@@ -395,9 +402,9 @@ const list = (entries: readonly ApiIncidentEntry[]): string => `[${entries.map((
  * what that file lists (not the time of writing), so a file is rewritten only when what it says changed.
  */
 export function renderApiFiles(view: ApiView): Record<string, string> {
-  const pageAt = (at: number) => JSON.stringify({ ...view.page, updated_at: formatIsoUtc(at) });
-  const components = JSON.stringify(view.components.list);
-  const status = JSON.stringify(view.status);
+  const pageAt = (at: number) => toJson({ ...view.page, updated_at: formatIsoUtc(at) });
+  const components = toJson(view.components.list);
+  const status = toJson(view.status);
   const floor = view.components.updatedAt;
   const summaryAt = latestOf(view.upcoming, latestOf(view.active, latestOf(view.unresolved, floor)));
   return {
