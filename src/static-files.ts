@@ -10,6 +10,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type express from 'express';
+import { WIDGET_FILE, WIDGET_POLICY } from './templates/html/widget-page.js';
 
 /** Content types the feeds are known by; the rest come from their extension. */
 const FEED_TYPES: Record<string, string> = {
@@ -118,7 +119,9 @@ export function serveStaticFiles(root: string): express.RequestHandler {
     res.type(contentType(file));
     if (isApiPath(req.path)) allowCrossOriginReads(res);
     res.setHeader('Last-Modified', read.modified.toUTCString());
-    if (file.endsWith('.html'))
+    // The embeddable widget has its own policy: its inline stylesheet by hash, and any site may frame it.
+    if (file === path.resolve(root, WIDGET_FILE)) res.setHeader('Content-Security-Policy', WIDGET_POLICY);
+    else if (file.endsWith('.html'))
       res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'self'; img-src 'self' data:");
     // A status page must not be stale for long: caches revalidate with the ETag after a minute.
     res.setHeader('Cache-Control', 'public, max-age=60, must-revalidate');

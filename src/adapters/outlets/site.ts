@@ -22,6 +22,7 @@ import { createPostRenderer, incidentPath, type RenderedPost, renderPost } from 
 import { buildIncidentView, buildIndexView } from '../../templates/site-view.js';
 import type { DeliveryResult, Outlet } from './outlet.js';
 import { createApiFiles } from './site-api.js';
+import { createSiteExtras } from './site-extras.js';
 
 const HISTORY_DAYS = 90;
 const DAY = 86_400_000;
@@ -111,6 +112,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     firstRecord,
     write,
   });
+  const extras = createSiteExtras({ publicDir, write });
 
   function renderedRecent(limit: number): RenderedPost[] {
     const incidents = new Map<number, Incident | undefined>();
@@ -151,23 +153,20 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
         .at(-1);
       if (post) latest.set(incident.id, render(post, incident));
     }
-    write(
-      'index.html',
-      renderIndexHtml(
-        buildIndexView({
-          site,
-          settings,
-          now,
-          components: store.components(),
-          incidents,
-          recent: recent.slice(0, 10),
-          promises: store.promises(),
-          latest,
-          recordsFrom: firstRecord(),
-        }),
-      ),
-      written,
-    );
+    const view = buildIndexView({
+      site,
+      settings,
+      now,
+      components: store.components(),
+      incidents,
+      recent: recent.slice(0, 10),
+      promises: store.promises(),
+      latest,
+      recordsFrom: firstRecord(),
+    });
+    write('index.html', renderIndexHtml(view), written);
+    // The badges (only those whose state changed) and the widget, from the same view (site-extras.ts).
+    extras.write(view, written);
     const feeds = renderFeeds(recent.slice(0, site.feedItems), site, now);
     write('rss.xml', feeds.rss, written);
     write('atom.xml', feeds.atom, written);
@@ -176,6 +175,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
 
   /** The stylesheet, icon and 404 page: they change only with Herald itself, so only a rebuild writes them. */
   function writeAssets(written: string[]) {
+    extras.forget();
     for (const [file, content] of Object.entries(SITE_ASSETS)) write(file, content, written);
     write('404.html', renderNotFoundHtml(site), written);
   }
