@@ -14,6 +14,7 @@ import { openDatabase } from '../src/store/open-database.js';
 import { benchAcknowledgement } from './ack.js';
 import { apiRows, benchApi } from './api.js';
 import { seedHistory } from './seed.js';
+import { benchSubscriberFanOut } from './subscribers.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
@@ -244,7 +245,29 @@ async function main() {
     store.core >= store.raw / 2,
   );
 
+  await benchSubscribers();
   writeReport();
+}
+
+/** 6. Subscribers (issue 16): bench/subscribers.ts. */
+async function benchSubscribers() {
+  const n = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
+  for (const [channel, limit] of [
+    ['webhook', 30],
+    ['email', 60],
+  ] as const) {
+    const f = await benchSubscriberFanOut(channel, n);
+    row(
+      `fan-out of one post to ${n.toLocaleString('en')} ${channel === 'email' ? 'mail addresses' : 'webhooks'}`,
+      `${f.seconds.toFixed(1)} s, ${f.perSecond.toFixed(0)}/s; peak memory ${f.peakMb.toFixed(0)} MB`,
+      `< ${limit} s, < 200 MB`,
+      f.seconds < limit && f.peakMb < 200,
+    );
+    row(
+      `another post to the site during that ${channel} fan-out / idle (herald run → page written)`,
+      `${ms(f.siteDuringMs)} / ${ms(f.siteIdleMs)}`,
+    );
+  }
 }
 
 function writeReport() {
@@ -281,6 +304,11 @@ function writeReport() {
     '   alternating); the figure is the median of the per-command differences, in wall time and in CPU time',
     '   (user + system of the process: less sensitive to other load on the machine). The rebuilds are the second',
     '   of each, after a warm-up. Alone: `BENCH_SIZES=100000 npm run bench`.',
+    '7. **Subscribers** (bench/subscribers.ts): a real `herald start` with 10,000 confirmed subscribers of one',
+    '   system, all mail (a real `smtp-server` on 127.0.0.1, `SMTP_MAX_CONNECTIONS=20`) or all webhooks (a',
+    "   receiver on 127.0.0.1); from `herald run` of a post to the last message received, Herald's `VmHWM`, and",
+    '   the time from `herald run` of a post on another system to its incident page, during the fan-out and idle',
+    "   (both include the CLI's start and the running Herald's 2 s poll).",
     '',
     'Rerun: `npm run bench` (all), or `BENCH_SIZES=1000,10000 npm run bench` for a quicker pass.',
     '',
