@@ -12,6 +12,7 @@ import type { Store } from '../../bot/ports.js';
 import type { Incident } from '../../bot/types.js';
 import type { SiteConfig } from '../../config.js';
 import { renderFeeds } from '../../templates/feeds.js';
+import { renderSubscribeHtml, type SubscribeFormSettings } from '../../templates/html/subscribe-page.js';
 import {
   renderIncidentHtml,
   renderIndexHtml,
@@ -60,6 +61,8 @@ export interface SiteOutletOptions {
   settings: CoreSettings;
   publicDir: string;
   clock: Clock;
+  /** subscribe.html's form: where it posts, or off (no SMTP). Left out: off. */
+  subscribe?: SubscribeFormSettings;
 }
 
 export interface SiteOutlet extends Outlet {
@@ -165,6 +168,11 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
   function writeAssets(written: string[]) {
     for (const [file, content] of Object.entries(SITE_ASSETS)) write(file, content, written);
     write('404.html', renderNotFoundHtml(site), written);
+    write(
+      'subscribe.html',
+      renderSubscribeHtml(site, settings.catalog, options.subscribe ?? { action: null }),
+      written,
+    );
   }
 
   function publishIncidents(ids: Iterable<number>, cached = true): string[] {
