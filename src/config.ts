@@ -142,6 +142,55 @@ const portSchema = z.coerce.number().int().min(0).max(65_535);
 /** A credential: absent, or a non-empty string (an empty value in .env counts as absent). */
 const secret = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
 
+/** Subscribers (issue 16; docs/subscribers.md): on when SMTP_URL is set. */
+const subscriberEnv = {
+  /** nodemailer's connection URL, e.g. smtp://user:pass@relay.example.net:587 (holds a password). */
+  SMTP_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.url({ protocol: /^smtps?$/, error: 'expected smtp://user:pass@host:587 or smtps://…' }).optional(),
+  ),
+  /** The From of every mail: `status@example.net` or `Example Status <status@example.net>`. */
+  MAIL_FROM: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(
+        /^[^\r\n]*@[^\r\n]*$/,
+        'expected an e-mail address on one line, e.g. Status <status@example.net>',
+      )
+      .optional(),
+  ),
+  /** The public address of Herald's own HTTP server (confirm, manage and unsubscribe links in mails). */
+  HERALD_PUBLIC_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. https://herald.example.net/' })
+      .optional(),
+  ),
+  /** Pooled SMTP connections kept open to the relay. */
+  SMTP_MAX_CONNECTIONS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(1).max(50).default(5),
+  ),
+  /** At most this many mails a second (0: as fast as the relay takes them). */
+  SMTP_RATE_PER_SECOND: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(0).max(10_000).default(0),
+  ),
+  /** Webhook URLs may name loopback and private addresses (tests, private deployments): 1 or true. */
+  HERALD_WEBHOOKS_ALLOW_PRIVATE: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'false' : String(v).toLowerCase()),
+    z
+      .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+      .transform((v) => v === '1' || v === 'true' || v === 'yes'),
+  ),
+  /** A subscriber is disabled after this many failed deliveries in a row. */
+  HERALD_SUBSCRIBER_FAILURES_TO_DISABLE: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(1).max(1000).default(10),
+  ),
+};
+
 const envSchema = z.object({
   HERALD_CONFIG: z.string().min(1).default('./herald.config.yaml'),
   HERALD_DATA_DIR: z.string().min(1).default('./data'),
@@ -193,6 +242,7 @@ const envSchema = z.object({
   ),
   DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
   DISCORD_ANNOUNCE_CHANNEL: secret,
+  ...subscriberEnv,
 });
 
 export interface SiteConfig {
@@ -244,8 +294,22 @@ export interface ChatConfig {
   previewTtlMs: number;
 }
 
+/** Subscribers: null (off) without SMTP_URL. */
+export interface SubscribersConfig {
+  smtpUrl: string;
+  mailFrom: string;
+  /** Herald's HTTP server as the public reaches it, without a trailing slash. */
+  publicUrl: string;
+  smtp: { maxConnections: number; ratePerSecond: number };
+  /** A subscriber is disabled after this many failed deliveries in a row. */
+  failuresToDisable: number;
+}
+
 export interface Config {
   core: CoreSettings;
+  subscribers: SubscribersConfig | null;
+  /** Webhook URLs to loopback and private addresses allowed (HERALD_WEBHOOKS_ALLOW_PRIVATE). */
+  webhooks: { allowPrivate: boolean };
   social: SocialConfig;
   slack: SlackConfig | null;
   discord: DiscordConfig | null;
@@ -429,6 +493,7 @@ function credentialProblems(e: Env): string[] {
   }
   return [
     ...chat,
+    ...subscriberProblems(e),
     ...CREDENTIAL_SETS.flatMap(({ network, keys }) => {
       const missing = keys.filter((k) => e[k] === undefined);
       return missing.length && missing.length < keys.length
@@ -436,6 +501,40 @@ function credentialProblems(e: Env): string[] {
         : [];
     }),
   ];
+}
+
+/** SMTP_URL turns subscriptions on; mails then need a sender and links need Herald's public address. */
+function subscriberProblems(e: Env): string[] {
+  if (!e.SMTP_URL) return [];
+  const missing = (['MAIL_FROM', 'HERALD_PUBLIC_URL'] as const).filter((k) => !e[k]);
+  return missing.length
+    ? [`environment: subscriptions (SMTP_URL) need ${missing.join(' and ')}; see .env.example`]
+    : [];
+}
+
+function subscribersConfig(e: Env): SubscribersConfig | null {
+  if (!e.SMTP_URL || !e.MAIL_FROM || !e.HERALD_PUBLIC_URL) return null;
+  return {
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    publicUrl: e.HERALD_PUBLIC_URL.replace(/\/+$/, ''),
+    smtp: { maxConnections: e.SMTP_MAX_CONNECTIONS, ratePerSecond: e.SMTP_RATE_PER_SECOND },
+    failuresToDisable: e.HERALD_SUBSCRIBER_FAILURES_TO_DISABLE,
+  };
+}
+
+/**
+ * SMTP_URL holds the relay's password: the URL and the password on its own are cut out of the log too.
+ * (Not in SECRET_KEYS, which lists the variables that are a credential as a whole.)
+ */
+function smtpSecrets(e: Env): string[] {
+  if (!e.SMTP_URL) return [];
+  try {
+    const { password } = new URL(e.SMTP_URL);
+    return [e.SMTP_URL, ...(password ? [password, decodeURIComponent(password)] : [])];
+  } catch {
+    return [];
+  }
 }
 
 function socialConfig(e: Env): SocialConfig {
@@ -498,6 +597,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ok: true,
     config: {
       core: toCoreSettings(file),
+      subscribers: subscribersConfig(e),
+      webhooks: { allowPrivate: e.HERALD_WEBHOOKS_ALLOW_PRIVATE },
       site: file.site,
       paths: {
         config: configPath,
@@ -535,7 +636,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         level: e.LOG_LEVEL ?? null,
         file: e.LOG_FILE ? path.resolve(cwd, e.LOG_FILE) : null,
         fileLevel: e.LOG_FILE_LEVEL ?? e.LOG_LEVEL ?? 'info',
-        secrets: SECRET_KEYS.map((key) => e[key]).filter((v): v is string => typeof v === 'string'),
+        secrets: [
+          ...SECRET_KEYS.map((key) => e[key]).filter((v): v is string => typeof v === 'string'),
+          ...smtpSecrets(e),
+        ],
       },
     },
   };

@@ -23,9 +23,14 @@ import { createSqliteOutbox } from './outbox.js';
 import { createPromiseStatements } from './promises.js';
 import { createRequestStatements } from './requests.js';
 import { prepareStatements } from './statements.js';
+import { createSubscriberStore, type SubscriberStore } from './subscribers.js';
 
 /** The Store port, and the chat inbox on the same connection (its rows settle in the store's transactions). */
-export type SqliteStore = Store & { inbox: InboxStore };
+export type SqliteStore = Store & {
+  inbox: InboxStore;
+  /** Subscribers and their notifications (migrations 010 and 011; src/store/subscribers.ts). */
+  subscribers: SubscriberStore;
+};
 
 /** Opens (creating if needed) and migrates the database at `file`, and returns the store on it. */
 export function openStore(file: string): SqliteStore {
@@ -78,6 +83,7 @@ export function createSqliteStore(db: SqliteDatabase): SqliteStore {
   return {
     ...reads,
     inbox: createInboxStore(db),
+    subscribers: createSubscriberStore(db),
     outbox: createSqliteOutbox(db, s),
     prompts: automation.prompts,
     steps: automation.steps,

@@ -23,6 +23,7 @@ const TABLES = [
   'inbox',
   'incident_components',
   'incidents',
+  'notifications',
   'post_edits',
   'posts',
   'previews',
