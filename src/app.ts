@@ -40,6 +40,9 @@ import { newRequestId } from './request-id.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import type { InboxStore } from './store/inbox.js';
 import { openStore } from './store/sqlite-store.js';
+import type { SubscriberStore } from './store/subscribers.js';
+import { createSubscriberFront, type SubscriberFront } from './subscribers/front.js';
+import { SUBSCRIBER_ROUTES_PATH } from './subscribers/http.js';
 import { createPostRenderer } from './templates/post.js';
 import { BLUESKY_MEASURE, mastodonMeasure, TWITTER_MEASURE } from './templates/social.js';
 
@@ -80,6 +83,10 @@ export interface Herald {
   servePrompts(platform: Platform, send: PromptSender): () => void;
   /** A button of one of Herald's questions pressed (is the maintenance complete?). */
   answerPrompt(press: PromptPress): PromptReply;
+  /** Subscribing (issue 16): the sign-up routes, the form's address, the links every mail carries. */
+  subscriberFront: SubscriberFront;
+  /** The subscribers and their notifications (src/store/subscribers.ts), on the store's connection. */
+  subscribers: SubscriberStore;
   close(): Promise<void>;
 }
 
@@ -221,6 +228,8 @@ export async function createChatAdapters(
     adapters.push(slack);
     routes.push(...slack.routes);
   }
+  // The subscriber routes (sign-up, confirm, manage, unsubscribe) ride with the chat routes onto the server.
+  routes.push({ path: SUBSCRIBER_ROUTES_PATH, router: herald.subscriberFront.router });
   if (config.discord) {
     const { createDiscordAdapter, DISCORD_INTERACTIONS_PATH } = await import('./adapters/chat/discord.js');
     const discord = createDiscordAdapter({ ...common, config: config.discord });
@@ -283,13 +292,21 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
       ? [...options.plan.outlets]
       : [...config.core.outlets, ...announcers.map((o) => o.name)],
   };
-  const commands = createCommandHandler({ store, settings, clock, refusals });
+  const subscriberFront = createSubscriberFront({ config, store: store.subscribers, log, clock });
+  const commands = createCommandHandler({
+    store,
+    settings,
+    clock,
+    refusals,
+    subscribers: config.subscribers ? store.subscribers : null,
+  });
   const site = createSiteOutlet({
     store,
     site: config.site,
     settings: config.core,
     publicDir: config.paths.publicDir,
     clock,
+    subscribe: subscriberFront.form,
   });
   const renderCached = createPostRenderer({ baseUrl: config.site.baseUrl, zones: config.core.zones });
   const render = (delivery: Delivery) => {
@@ -425,6 +442,8 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     publisher,
     scheduler,
     servePrompts: prompts.serve,
+    subscriberFront,
+    subscribers: store.subscribers,
     answerPrompt(input) {
       const press = identified(input);
       const reply = prompts.answer(press);
@@ -465,6 +484,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     async close() {
       await scheduler.stop();
       await publisher.stop();
+      subscriberFront.close();
       store.close();
     },
   };

@@ -43,6 +43,12 @@ export const ADDRESS_RULES: readonly RateRule[] = [
   { max: 3, windowMs: 24 * 3_600_000 },
 ];
 
+/** Signed test deliveries to one webhook URL: a few tries while its owner sets the endpoint up. */
+export const WEBHOOK_TEST_RULES: readonly RateRule[] = [
+  { max: 5, windowMs: 15 * 60_000 },
+  { max: 20, windowMs: 24 * 3_600_000 },
+];
+
 /** Sign-ups (of any address) from one client address: 10 per hour, 50 a day. */
 export const CLIENT_RULES: readonly RateRule[] = [
   { max: 10, windowMs: 3_600_000 },

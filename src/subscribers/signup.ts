@@ -79,8 +79,10 @@ export interface SignupDeps {
   mailer: ConfirmationMailer;
   checkUrl: UrlCheck;
   testWebhook: WebhookTester;
-  /** Confirmation mails per address (and test deliveries per webhook URL). */
+  /** Confirmation mails per address. */
   perAddress: RateLimiter;
+  /** Test deliveries per webhook URL. */
+  perWebhook: RateLimiter;
   /** Sign-ups per client address. */
   perClient: RateLimiter;
   log: Logger;
@@ -260,7 +262,7 @@ export function createSignupService(deps: SignupDeps): SignupService {
       // Checked again: the name may point elsewhere an hour later.
       const guard = await deps.checkUrl(p.url);
       if (!guard.ok) return { status: 400, html: renderRefusedPage(page, [guard.problem]) };
-      if (!deps.perClient.take(client, now) || !deps.perAddress.take(p.url, now)) return tooMany;
+      if (!deps.perClient.take(client, now) || !deps.perWebhook.take(p.url, now)) return tooMany;
       const sent = await deps.testWebhook(p.url, p.secret);
       if (!sent.ok) {
         const note = `The test delivery failed: ${sent.problem}. Nothing was subscribed; fix the endpoint and try again.`;
