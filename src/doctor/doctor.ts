@@ -6,6 +6,7 @@ import { type Config, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { Check, CheckStatus } from './check.js';
 import { checkPlatforms } from './platforms.js';
+import { checkSmtp } from './smtp.js';
 import { checkDatabase, checkFolder } from './storage.js';
 
 export interface DoctorIo {
@@ -81,6 +82,7 @@ export async function runDoctor(io: DoctorIo): Promise<number> {
     checkFolder('public folder', config.paths.publicDir, 'HERALD_PUBLIC_DIR'),
     checkDatabase(config.paths.database),
     ...(await checkPlatforms(config, log)),
+    await checkSmtp(config.subscribers, config.requestTimeoutMs),
   ];
   for (const c of checks) print.check(c);
   const failed = checks.filter((c) => c.status === 'fail');
