@@ -39,10 +39,11 @@ import { createPublisher, type Publisher } from './publisher.js';
 import { newRequestId } from './request-id.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import type { InboxStore } from './store/inbox.js';
-import { openStore } from './store/sqlite-store.js';
-import type { SubscriberStore } from './store/subscribers.js';
+import { openStore, type SqliteStore } from './store/sqlite-store.js';
+import { createSubscriberDelivery, type SubscriberDelivery } from './subscribers/delivery.js';
 import { createSubscriberFront, type SubscriberFront } from './subscribers/front.js';
 import { SUBSCRIBER_ROUTES_PATH } from './subscribers/http.js';
+import type { NotificationWorker, SubscriberLinksPort } from './subscribers/worker.js';
 import { createPostRenderer } from './templates/post.js';
 import { BLUESKY_MEASURE, mastodonMeasure, TWITTER_MEASURE } from './templates/social.js';
 
@@ -56,6 +57,13 @@ export interface Herald {
   store: Store;
   /** The chat inbox (migration 008), on the store's connection. */
   inbox: InboxStore;
+  /** Subscribers and their notifications (issue 16), on the store's connection. */
+  subscribers: SqliteStore['subscribers'];
+  /**
+   * Sends the subscribers' notifications (src/subscribers/worker.ts); null while subscriptions are off (no
+   * SMTP_URL). publisher.start() starts it, publisher.stop() stops it, publisher.runOnce() runs it too.
+   */
+  notifier: NotificationWorker | null;
   site: SiteOutlet;
   publisher: Publisher;
   /** Runs one command as typed in chat. Synchronous: better-sqlite3 is. Wakes the publisher after a change. */
@@ -85,8 +93,6 @@ export interface Herald {
   answerPrompt(press: PromptPress): PromptReply;
   /** Subscribing (issue 16): the sign-up routes, the form's address, the links every mail carries. */
   subscriberFront: SubscriberFront;
-  /** The subscribers and their notifications (src/store/subscribers.ts), on the store's connection. */
-  subscribers: SubscriberStore;
   close(): Promise<void>;
 }
 
@@ -277,6 +283,33 @@ export interface HeraldOptions {
    * (`herald run`): its commands get a delivery for each of them, and its answers say which run dry there.
    */
   plan?: { outlets: readonly string[]; dry: readonly string[] };
+  /** The signed manage and unsubscribe links in subscribers' mails (subs-front's tokens). */
+  subscriberLinks?: SubscriberLinksPort;
+}
+
+/**
+ * The publisher with the notification worker beside it: started, run and stopped together, but never one
+ * waiting on the other's network (the publisher's 'subscribers' outlet only writes the rows).
+ */
+function withNotifier(publisher: Publisher, delivery: SubscriberDelivery | null): Publisher {
+  if (!delivery) return publisher;
+  const { worker } = delivery;
+  return {
+    ...publisher,
+    async runOnce() {
+      const reports = await publisher.runOnce();
+      await worker.runOnce();
+      return reports;
+    },
+    start(intervalMs) {
+      publisher.start(intervalMs);
+      worker.start(intervalMs);
+    },
+    async stop() {
+      await publisher.stop();
+      await delivery.close();
+    },
+  };
 }
 
 export function createHerald(config: Config, options: HeraldOptions): Herald {
@@ -285,14 +318,33 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
   const store = openStore(config.paths.database);
   const refusals = createFileRefusalLog(path.join(config.paths.dataDir, 'refusals.log'));
   const announcers = createAnnouncementOutlets(config, log, clock);
+  // The sign-up side (issue 16): its routes, the form's address, and the signed links mails carry.
+  const subscriberFront = createSubscriberFront({ config, store: store.subscribers, log, clock });
+  const subscriberLinks = options.subscriberLinks ?? subscriberFront.links ?? undefined;
+  // Subscribers (issue 16): on with SMTP_URL; an outlet that fans each post out, and its worker.
+  const subscriberDelivery = config.subscribers
+    ? createSubscriberDelivery({
+        config: config.subscribers,
+        webhooks: config.webhooks,
+        site: config.site,
+        settings: config.core,
+        store,
+        clock,
+        log,
+        ...(subscriberLinks ? { links: subscriberLinks } : {}),
+      })
+    : null;
   // Chat announcements are outlets too: each configured channel gets a delivery of every post.
   const settings = {
     ...config.core,
     outlets: options.plan
       ? [...options.plan.outlets]
-      : [...config.core.outlets, ...announcers.map((o) => o.name)],
+      : [
+          ...config.core.outlets,
+          ...announcers.map((o) => o.name),
+          ...(subscriberDelivery ? [subscriberDelivery.outlet.name] : []),
+        ],
   };
-  const subscriberFront = createSubscriberFront({ config, store: store.subscribers, log, clock });
   const commands = createCommandHandler({
     store,
     settings,
@@ -330,6 +382,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     site,
     ...createSocialOutlets(config, log, clock).filter((o) => config.core.outlets.includes(o.name)),
     ...announcers,
+    ...(subscriberDelivery ? [subscriberDelivery.outlet] : []),
   ];
   // Every pending delivery, through the outbox's index on (status, next_attempt_at): a scrape or a health
   // check reads the few pending rows, not the whole history of deliveries.
@@ -350,18 +403,21 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
       return byOutlet;
     },
   });
-  const publisher = createPublisher({
-    outbox: store.outbox,
-    outlets,
-    render,
-    clock,
-    log,
-    onResult(event) {
-      metrics.delivery(event, clock.now());
-      const post = store.postById(event.delivery.postId);
-      if (post) for (const listener of listeners) listener({ ...event, post });
-    },
-  });
+  const publisher = withNotifier(
+    createPublisher({
+      outbox: store.outbox,
+      outlets,
+      render,
+      clock,
+      log,
+      onResult(event) {
+        metrics.delivery(event, clock.now());
+        const post = store.postById(event.delivery.postId);
+        if (post) for (const listener of listeners) listener({ ...event, post });
+      },
+    }),
+    subscriberDelivery,
+  );
 
   /** The request id the surface gave the command, or a new one: it follows the command to its deliveries. */
   const identified = <T extends { requestId?: string }>(input: T): T & { requestId: string } => ({
@@ -438,12 +494,13 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     config,
     store,
     inbox: store.inbox,
+    subscribers: store.subscribers,
+    notifier: subscriberDelivery?.worker ?? null,
     site,
     publisher,
     scheduler,
     servePrompts: prompts.serve,
     subscriberFront,
-    subscribers: store.subscribers,
     answerPrompt(input) {
       const press = identified(input);
       const reply = prompts.answer(press);

@@ -153,7 +153,10 @@ export interface SubscriberStore {
    */
   fanOut(f: FanOut): number;
   /** Due pending notifications with their subscriber, oldest first; an edit waits for its original. */
-  due(now: number, limit: number): Array<{ notification: Notification; subscriber: Subscriber }>;
+  due(
+    now: number,
+    limit: number,
+  ): Array<{ notification: Notification; subscriber: Subscriber; originalSent: boolean }>;
   /** Counts an attempt of each, committed before the sends. */
   begin(ids: readonly number[]): void;
   /**
@@ -206,8 +209,8 @@ function toSubscriber(value: unknown, components: () => FollowedComponent[]): Su
 }
 
 /** The key of a post's notification to a subscriber: also the stable part of a webhook's `webhook-id`. */
-export const notificationKeySql = `'p' || :post || '.' || :action ||
-  CASE WHEN :edit IS NULL THEN '' ELSE '.' || :edit END || '.s' || s.id`;
+export const notificationKeySql = `'p' || CAST(:post AS INTEGER) || '.' || :action ||
+  CASE WHEN :edit IS NULL THEN '' ELSE '.' || CAST(:edit AS INTEGER) END || '.s' || s.id`;
 
 function prepareSubscriberStatements(db: SqliteDatabase) {
   const p = <T extends object | unknown[] = Row>(sql: string) => db.prepare<T>(sql);
@@ -311,7 +314,9 @@ function prepareNotificationStatements(db: SqliteDatabase) {
     ),
     // An edit or retraction waits while its original to the same subscriber is still pending.
     due: p<{ now: number; limit: number }>(
-      `SELECT n.* FROM notifications n
+      `SELECT n.*, (SELECT o.status FROM notifications o WHERE o.post_id = n.post_id
+                       AND o.subscriber_id = n.subscriber_id AND o.action = 'publish') AS original_status
+         FROM notifications n
         WHERE n.status = 'pending' AND n.next_attempt_at <= :now
           AND NOT (n.action IN ('edit', 'retract') AND EXISTS (
                 SELECT 1 FROM notifications o WHERE o.post_id = n.post_id AND o.subscriber_id = n.subscriber_id
@@ -330,7 +335,7 @@ function prepareNotificationStatements(db: SqliteDatabase) {
     finish: p<[string, string, number]>(
       `UPDATE notifications SET status = ?, last_error = ? WHERE id = ? AND status = 'pending'`,
     ),
-    subscriberOf: p<[number]>('SELECT subscriber_id FROM notifications WHERE id = ?'),
+    subscriberOf: p<[number]>('SELECT subscriber_id, kind FROM notifications WHERE id = ?'),
     resetFailures: p<[number]>('UPDATE subscribers SET failures = 0 WHERE id = ? AND failures > 0'),
     addFailure: p<[number]>(
       `UPDATE subscribers SET failures = failures + 1 WHERE id = ? AND status = 'active' RETURNING failures`,
@@ -417,11 +422,13 @@ export function createSubscriberStore(db: SqliteDatabase): SubscriberStore {
 
   const settle = db.transaction((outcomes: readonly NotificationOutcome[], disableAfter: number) => {
     for (const o of outcomes) {
-      const subscriber = n.subscriberOf.pluck().get(o.id) as number | undefined;
-      if (subscriber === undefined) continue; // removed meanwhile: nothing left to record
+      const row = n.subscriberOf.get(o.id) as { subscriber_id: number; kind: string } | undefined;
+      if (row === undefined) continue; // removed meanwhile: nothing left to record
+      const subscriber = row.subscriber_id;
       if (o.status === 'sent') {
         n.sent.run(o.at, o.id);
-        n.resetFailures.run(subscriber);
+        // Only a delivery to the subscriber's own address ends its run of failures (not a mail to its contact).
+        if (row.kind === 'post') n.resetFailures.run(subscriber);
         continue;
       }
       if (o.status === 'dropped') {
@@ -436,8 +443,8 @@ export function createSubscriberStore(db: SqliteDatabase): SubscriberStore {
       if (failures === undefined || failures < disableAfter) continue;
       s.disable.run(o.at, subscriber);
       s.dropPending.run(`subscriber disabled after ${failures} failures in a row`, subscriber);
-      const row = s.byId.get(subscriber) as { contact_email: string | null; channel: string };
-      if (row.contact_email) n.queueDisabled.run(`d${o.at}.s${subscriber}`, subscriber, o.at, o.at);
+      const contact = s.byId.get(subscriber) as { contact_email: string | null };
+      if (contact.contact_email) n.queueDisabled.run(`d${o.at}.s${subscriber}`, subscriber, o.at, o.at);
     }
   });
 
@@ -470,7 +477,8 @@ export function createSubscriberStore(db: SqliteDatabase): SubscriberStore {
       return n.due.all({ now, limit }).map((row) => {
         const notification = toNotification(row);
         const subscriber = subscriberOf(s.byId.get(notification.subscriberId));
-        return { notification, subscriber };
+        const originalSent = (row as { original_status: string | null }).original_status === 'sent';
+        return { notification, subscriber, originalSent };
       });
     },
     begin: (ids) => {
