@@ -2,10 +2,13 @@
 // a real SMTP server on loopback and parsed with mailparser, its link followed; the manage page; the
 // one-click unsubscribe as mail providers send it (RFC 8058); a webhook confirmed by a signed test delivery
 // that a receiver verifies with the standardwebhooks package. The rows are read from the store.
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_SECRET_FILE } from '../../src/subscribers/tokens.js';
 import { get, linkIn, postForm, type SignupWorld, startSignupWorld } from './signup-world.js';
 
 const HOUR = 3_600_000;
@@ -48,6 +51,10 @@ describe('e-mail sign-up with double opt-in', () => {
     expect(mail.headers.has('list-unsubscribe')).toBe(false);
     confirmLink = linkIn(mail.text ?? '', world.url, 'subscribe/confirm');
     expect(store().list()).toEqual([]);
+    // No HERALD_TOKEN_SECRET: the key was generated into the data folder, readable by its owner only.
+    const key = path.join(world.app.config.paths.dataDir, TOKEN_SECRET_FILE);
+    expect(fs.statSync(key).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(key, 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('subscribes the address when the link is followed, with the components asked for', async () => {
