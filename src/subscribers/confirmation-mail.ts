@@ -43,7 +43,7 @@ export function renderConfirmationMail(mail: ConfirmationMail): {
 
 /** Sends through the subscribers' SMTP transport (nodemailer), from MAIL_FROM. */
 export function createConfirmationMailer(options: {
-  transport: Transporter;
+  transport: Pick<Transporter, 'sendMail'>;
   from: string;
 }): ConfirmationMailer {
   return {

@@ -2,7 +2,7 @@
 // carry, the rate limits, the confirmation mailer on the subscribers' SMTP relay, the webhook test, and
 // the HTTP routes. With subscriptions off (no SMTP_URL), the routes say so and the site hides the form.
 
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Clock } from '../bot/handle-command.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -50,12 +50,22 @@ export function createSubscriberFront(options: {
   const signer = createTokenSigner(loadTokenSecret(config.paths.dataDir, config.tokenSecret));
   const links = createSubscriberLinks({ publicUrl: base, signer });
   // Its own small connection, apart from the delivery pool: a sign-up never waits behind a fan-out.
-  const transport = nodemailer.createTransport({
-    url: subs.smtpUrl,
-    connectionTimeout: config.requestTimeoutMs,
-    greetingTimeout: config.requestTimeoutMs,
-    socketTimeout: config.requestTimeoutMs,
-  });
+  // nodemailer is loaded at the first confirmation mail: commands that never take a sign-up don't pay.
+  let transport: Transporter | null = null;
+  const lazyTransport = {
+    async sendMail(mail: Parameters<Transporter['sendMail']>[0]) {
+      if (!transport) {
+        const nodemailer = (await import('nodemailer')).default;
+        transport = nodemailer.createTransport({
+          url: subs.smtpUrl,
+          connectionTimeout: config.requestTimeoutMs,
+          greetingTimeout: config.requestTimeoutMs,
+          socketTimeout: config.requestTimeoutMs,
+        });
+      }
+      return transport.sendMail(mail);
+    },
+  };
   const guard = createUrlGuard({ allowPrivate: config.webhooks.allowPrivate });
   const service = createSignupService({
     catalog: config.core.catalog,
@@ -64,7 +74,7 @@ export function createSubscriberFront(options: {
     links,
     signer,
     directory: createSignupDirectory(store),
-    mailer: createConfirmationMailer({ transport, from: subs.mailFrom }),
+    mailer: createConfirmationMailer({ transport: lazyTransport, from: subs.mailFrom }),
     async checkUrl(url) {
       const checked = await guard.check(url);
       return checked.ok
@@ -86,6 +96,6 @@ export function createSubscriberFront(options: {
     links,
     form: { action: links.action('subscribe') },
     router: createSubscriberRouter({ service, page, now: clock.now, log }),
-    close: () => transport.close(),
+    close: () => transport?.close(),
   };
 }

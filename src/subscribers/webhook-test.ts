@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { Webhook } from 'standardwebhooks';
 import type { WebhookTester } from './signup.js';
 import { pinnedLookup, type UrlGuard } from './url-guard.js';
 
@@ -61,7 +60,8 @@ export function createWebhookTester(options: {
       'user-agent': 'Herald',
       'webhook-id': id,
       'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(id, at, body),
+      // standardwebhooks is loaded at the first test delivery, not with every command.
+      'webhook-signature': new (await import('standardwebhooks')).Webhook(secret).sign(id, at, body),
     };
     try {
       const status = await post(checked.url, checked, headers, body, options.timeoutMs);
