@@ -41,6 +41,8 @@ import { createScheduler, type Scheduler } from './scheduler.js';
 import type { InboxStore } from './store/inbox.js';
 import { openStore, type SqliteStore } from './store/sqlite-store.js';
 import { createSubscriberDelivery, type SubscriberDelivery } from './subscribers/delivery.js';
+import { createSubscriberFront, type SubscriberFront } from './subscribers/front.js';
+import { SUBSCRIBER_ROUTES_PATH } from './subscribers/http.js';
 import type { NotificationWorker, SubscriberLinksPort } from './subscribers/worker.js';
 import { createPostRenderer } from './templates/post.js';
 import { BLUESKY_MEASURE, mastodonMeasure, TWITTER_MEASURE } from './templates/social.js';
@@ -89,6 +91,8 @@ export interface Herald {
   servePrompts(platform: Platform, send: PromptSender): () => void;
   /** A button of one of Herald's questions pressed (is the maintenance complete?). */
   answerPrompt(press: PromptPress): PromptReply;
+  /** Subscribing (issue 16): the sign-up routes, the form's address, the links every mail carries. */
+  subscriberFront: SubscriberFront;
   close(): Promise<void>;
 }
 
@@ -230,6 +234,8 @@ export async function createChatAdapters(
     adapters.push(slack);
     routes.push(...slack.routes);
   }
+  // The subscriber routes (sign-up, confirm, manage, unsubscribe) ride with the chat routes onto the server.
+  routes.push({ path: SUBSCRIBER_ROUTES_PATH, router: herald.subscriberFront.router });
   if (config.discord) {
     const { createDiscordAdapter, DISCORD_INTERACTIONS_PATH } = await import('./adapters/chat/discord.js');
     const discord = createDiscordAdapter({ ...common, config: config.discord });
@@ -312,6 +318,9 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
   const store = openStore(config.paths.database);
   const refusals = createFileRefusalLog(path.join(config.paths.dataDir, 'refusals.log'));
   const announcers = createAnnouncementOutlets(config, log, clock);
+  // The sign-up side (issue 16): its routes, the form's address, and the signed links mails carry.
+  const subscriberFront = createSubscriberFront({ config, store: store.subscribers, log, clock });
+  const subscriberLinks = options.subscriberLinks ?? subscriberFront.links ?? undefined;
   // Subscribers (issue 16): on with SMTP_URL; an outlet that fans each post out, and its worker.
   const subscriberDelivery = config.subscribers
     ? createSubscriberDelivery({
@@ -322,7 +331,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
         store,
         clock,
         log,
-        ...(options.subscriberLinks ? { links: options.subscriberLinks } : {}),
+        ...(subscriberLinks ? { links: subscriberLinks } : {}),
       })
     : null;
   // Chat announcements are outlets too: each configured channel gets a delivery of every post.
@@ -336,13 +345,20 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
           ...(subscriberDelivery ? [subscriberDelivery.outlet.name] : []),
         ],
   };
-  const commands = createCommandHandler({ store, settings, clock, refusals });
+  const commands = createCommandHandler({
+    store,
+    settings,
+    clock,
+    refusals,
+    subscribers: config.subscribers ? store.subscribers : null,
+  });
   const site = createSiteOutlet({
     store,
     site: config.site,
     settings: config.core,
     publicDir: config.paths.publicDir,
     clock,
+    subscribe: subscriberFront.form,
   });
   const renderCached = createPostRenderer({ baseUrl: config.site.baseUrl, zones: config.core.zones });
   const render = (delivery: Delivery) => {
@@ -484,6 +500,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     publisher,
     scheduler,
     servePrompts: prompts.serve,
+    subscriberFront,
     answerPrompt(input) {
       const press = identified(input);
       const reply = prompts.answer(press);
@@ -524,6 +541,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     async close() {
       await scheduler.stop();
       await publisher.stop();
+      subscriberFront.close();
       store.close();
     },
   };

@@ -243,6 +243,11 @@ const envSchema = z.object({
   DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
   DISCORD_ANNOUNCE_CHANNEL: secret,
   ...subscriberEnv,
+  /** The key sign-up links are signed with (subs-front); unset: one generated into the data folder. */
+  HERALD_TOKEN_SECRET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(32, 'expected at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  ),
 });
 
 export interface SiteConfig {
@@ -310,6 +315,8 @@ export interface Config {
   subscribers: SubscribersConfig | null;
   /** Webhook URLs to loopback and private addresses allowed (HERALD_WEBHOOKS_ALLOW_PRIVATE). */
   webhooks: { allowPrivate: boolean };
+  /** HERALD_TOKEN_SECRET, or null: the key is generated once into the data folder (src/subscribers/tokens.ts). */
+  tokenSecret: string | null;
   social: SocialConfig;
   slack: SlackConfig | null;
   discord: DiscordConfig | null;
@@ -461,6 +468,7 @@ export const SECRET_KEYS = [
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
   'DISCORD_TOKEN',
+  'HERALD_TOKEN_SECRET',
 ] as const satisfies ReadonlyArray<keyof Env>;
 
 const CREDENTIAL_SETS: Array<{ network: string; keys: Array<keyof Env> }> = [
@@ -599,6 +607,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       core: toCoreSettings(file),
       subscribers: subscribersConfig(e),
       webhooks: { allowPrivate: e.HERALD_WEBHOOKS_ALLOW_PRIVATE },
+      tokenSecret: e.HERALD_TOKEN_SECRET ?? null,
       site: file.site,
       paths: {
         config: configPath,

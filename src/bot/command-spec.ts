@@ -16,6 +16,7 @@ export type SubcommandId =
   | 'list'
   | 'deliveries'
   | 'retry'
+  | 'subscribers'
   | 'help';
 
 /** Every subcommand, in the order help lists them. */
@@ -31,6 +32,7 @@ export const SUBCOMMAND_ORDER: readonly SubcommandId[] = [
   'list',
   'deliveries',
   'retry',
+  'subscribers',
   'help',
 ];
 
@@ -300,6 +302,16 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
     options: [],
     required: [],
     examples: ['/status retry 12.3', '/status retry all'],
+  },
+  subscribers: {
+    id: 'subscribers',
+    usage: '/status subscribers',
+    summary:
+      'Show how many follow by e-mail and webhook, per component, and whose deliveries fail (staff only).',
+    args: [],
+    options: [],
+    required: [],
+    examples: ['/status subscribers'],
   },
   help: {
     id: 'help',

@@ -79,6 +79,8 @@ export type Command =
   | { kind: 'deliveries'; post: PostRef }
   /** `post` null: every failed delivery. */
   | { kind: 'retry'; post: PostRef | null }
+  /** Subscriber counts for staff (issue 16). */
+  | { kind: 'subscribers' }
   | { kind: 'help'; topic: string | null };
 
 export type CommandKind = Command['kind'];

@@ -11,7 +11,10 @@ import { cancelledTitle, completedTitle, componentTitle, updateTitle } from './t
 import type { Actor, ComponentKey, ComponentState, Incident, Post } from './types.js';
 
 /** The commands that write a post, a correction or a retraction. */
-export type WritingCommand = Exclude<Command, { kind: 'list' | 'help' | 'deliveries' | 'retry' }>;
+export type WritingCommand = Exclude<
+  Command,
+  { kind: 'list' | 'help' | 'deliveries' | 'retry' | 'subscribers' }
+>;
 export type StateView = Omit<StateRepository, 'apply'>;
 
 export interface DecideContext {

@@ -9,7 +9,16 @@ import { type DecideContext, type Decision, decide, type StateView, type Writing
 import { helpText } from './help.js';
 import { parseCommand } from './parse-command.js';
 import { mayChange } from './permissions.js';
-import type { Applied, HandledRequest, Preview, RefusalLog, StateRepository, Store } from './ports.js';
+import type {
+  Applied,
+  HandledRequest,
+  Preview,
+  RefusalLog,
+  StateRepository,
+  Store,
+  SubscriberCounter,
+  SubscriberSummary,
+} from './ports.js';
 import type { Refusal, RefusalCode, Result } from './refusal.js';
 import type { Actor, Component, Delivery, Incident, Post } from './types.js';
 
@@ -35,6 +44,8 @@ export type Outcome =
       failed: Delivery[];
     }
   | { kind: 'deliveries'; incident: Incident; post: Post; deliveries: Delivery[] }
+  /** `/status subscribers`: null when subscriptions are off (no SMTP). */
+  | { kind: 'subscribers'; at: number; summary: SubscriberSummary | null }
   /** The change as it would be published; nothing is written but the preview itself. */
   | {
       kind: 'preview';
@@ -71,6 +82,8 @@ export interface CommandDeps {
   refusals: RefusalLog;
   /** New preview ids; random by default. */
   newId?: () => string;
+  /** The subscriber counts for `/status subscribers`; left out or null: subscriptions are off. */
+  subscribers?: SubscriberCounter | null;
 }
 
 type Written = { ok: true; decision: Decision; applied: Applied; incident: Incident; post: Post | null };
@@ -211,6 +224,12 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
           };
         }
         return { outcome: { kind: 'deliveries', incident, post, deliveries: store.deliveriesOf(post.id) } };
+      }
+      case 'subscribers': {
+        // Staff only: how many follow, and who fails, is the provider's business, not the public's.
+        const permission = mayChange(input.actor, settings.staff);
+        if (!permission.allowed) return { outcome: refused(input, now, 'not_staff', permission.reason) };
+        return { outcome: { kind: 'subscribers', at: now, summary: deps.subscribers?.counts() ?? null } };
       }
       default: {
         const permission = mayChange(input.actor, settings.staff);

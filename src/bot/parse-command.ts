@@ -132,6 +132,10 @@ export function parseCommand(text: string, ctx: ParseContext): Result<Command> {
         return refuse('syntax', '`list` takes nothing after it: `/status list`, or just `/status`.');
       }
       return accept({ kind: 'list' });
+    case 'subscribers':
+      if (p.before.length + p.quoted.length > 0)
+        return refuse('syntax', `\`subscribers\` takes nothing after it. Usage: ${usage(id)}`);
+      return accept({ kind: 'subscribers' });
     case 'deliveries':
     case 'retry': {
       const extra = [...p.before.slice(1), ...p.quoted];

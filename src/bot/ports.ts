@@ -259,3 +259,33 @@ export interface Store
 export interface RefusalLog {
   append(entry: AuditEntry): void;
 }
+
+/**
+ * Subscribers as staff see them (`/status subscribers`): counts per channel and per component, and the
+ * failing. The subscriber store (src/store/subscribers.ts) answers it; null while subscriptions are off.
+ */
+export interface SubscriberSummary {
+  byChannel: ReadonlyArray<{
+    channel: 'email' | 'webhook';
+    pending: number;
+    active: number;
+    disabled: number;
+    unsubscribed: number;
+    /** Active subscribers whose latest deliveries failed. */
+    failing: number;
+    /** Notifications given up on after their retries. */
+    failedNotifications: number;
+  }>;
+  /** Active subscribers per followed component; system null: every component; service null: a whole system. */
+  byComponent: ReadonlyArray<{
+    system: string | null;
+    service: string | null;
+    channel: 'email' | 'webhook';
+    active: number;
+    failing: number;
+  }>;
+}
+
+export interface SubscriberCounter {
+  counts(): SubscriberSummary;
+}

@@ -7,6 +7,7 @@ import { createLogger } from '../logger.js';
 import type { Check, CheckStatus } from './check.js';
 import { checkPlatforms } from './platforms.js';
 import { checkNothingInTheWay } from './running.js';
+import { checkSmtp } from './smtp.js';
 import { checkDatabase, checkFolder } from './storage.js';
 
 export interface DoctorIo {
@@ -83,6 +84,7 @@ export async function runDoctor(io: DoctorIo): Promise<number> {
     checkDatabase(config.paths.database),
     ...(await checkPlatforms(config, log)),
     ...(await checkNothingInTheWay(config)),
+    await checkSmtp(config.subscribers, config.requestTimeoutMs),
   ];
   for (const c of checks) print.check(c);
   const failed = checks.filter((c) => c.status === 'fail');

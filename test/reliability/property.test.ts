@@ -75,6 +75,7 @@ const KINDS: Record<CommandKind, true> = {
   list: true,
   deliveries: true,
   retry: true,
+  subscribers: true,
   help: true,
 };
 

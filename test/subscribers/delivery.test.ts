@@ -95,13 +95,15 @@ describe('a post to subscribers', () => {
 
   it('carries the manage link and the one-click unsubscribe of RFC 8058', () => {
     const [mail] = mailsTo('alice@client.example') as [ReceivedMail];
-    const unsubscribe = `https://herald.ninernet.example/unsubscribe?subscriber=${alice}`;
+    // The sign-up side's signed links (src/subscribers/links.ts), bound to the row.
+    const row = world.herald.subscribers.byId(alice);
+    const links = world.herald.subscriberFront.links;
+    if (!row || !links) throw new Error('no subscriber or no links');
+    const unsubscribe = links.unsubscribe(row);
     const unfolded = `\r\n${mail.raw}`.replace(/\r\n[ \t]+/g, ' ');
     expect(unfolded).toContain(`\r\nList-Unsubscribe: <${unsubscribe}>\r\n`);
     expect(unfolded).toContain('\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n');
-    expect(mail.parsed.text).toContain(
-      `https://herald.ninernet.example/subscribe/manage?subscriber=${alice}`,
-    );
+    expect(mail.parsed.text).toContain(links.manage(row));
   });
 
   it('posts a signed webhook with the documented body', () => {

@@ -12,6 +12,7 @@ import type { Store } from '../../bot/ports.js';
 import type { Incident } from '../../bot/types.js';
 import type { SiteConfig } from '../../config.js';
 import { renderFeeds } from '../../templates/feeds.js';
+import { renderSubscribeHtml, type SubscribeFormSettings } from '../../templates/html/subscribe-page.js';
 import {
   renderIncidentHtml,
   renderIndexHtml,
@@ -64,6 +65,8 @@ export interface SiteOutletOptions {
   clock: Clock;
   /** Whether to write the JSON API files (default yes; bench/api.ts measures the site without them). */
   api?: boolean;
+  /** subscribe.html's form: where it posts, or off (no SMTP). Left out: off. */
+  subscribe?: SubscribeFormSettings;
 }
 
 export interface SiteOutlet extends Outlet {
@@ -178,6 +181,11 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     extras.forget();
     for (const [file, content] of Object.entries(SITE_ASSETS)) write(file, content, written);
     write('404.html', renderNotFoundHtml(site), written);
+    write(
+      'subscribe.html',
+      renderSubscribeHtml(site, settings.catalog, options.subscribe ?? { action: null }),
+      written,
+    );
   }
 
   function publishIncidents(ids: Iterable<number>, cached = true, rebuilding = false): string[] {

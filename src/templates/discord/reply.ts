@@ -31,6 +31,7 @@ import {
   showsComponents,
   timeEchoes,
 } from '../reply/model.js';
+import { subscriberLines } from '../reply/subscribers.js';
 import {
   BLUESKY_MEASURE,
   formatSocialText,
@@ -246,6 +247,13 @@ export function renderOutcome(
         for (const d of outcome.failed)
           lines.push(`• post ${d.postId} to ${d.outlet}: ${escapeText(d.lastError ?? 'unknown error')}`);
       }
+      return message(lines.join('\n'));
+    }
+    case 'subscribers': {
+      const s = subscriberLines(outcome.summary, ctx.settings.catalog);
+      const lines = [`**${escapeText(s.heading)}**`, ...s.channels.map((l) => `• ${escapeText(l)}`)];
+      if (s.components.length)
+        lines.push('', '**Following (active):**', ...s.components.map((l) => `• ${escapeText(l)}`));
       return message(lines.join('\n'));
     }
     case 'deliveries': {

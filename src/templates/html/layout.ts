@@ -80,7 +80,8 @@ ${parts.header}
 ${parts.main}
 </main>
 <footer class="site-footer"><div class="page">
-${feedLinksHtml(parts.root)}${parts.footer ? `\n${parts.footer}` : ''}
+${feedLinksHtml(parts.root)}
+<p class="subscribe-link"><a href="${root}subscribe.html">Subscribe to updates</a> by e-mail or webhook</p>${parts.footer ? `\n${parts.footer}` : ''}
 </div></footer>
 </body>
 </html>

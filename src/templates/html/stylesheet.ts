@@ -435,4 +435,39 @@ summary {
   flex-wrap: wrap;
   gap: 0.25rem 1rem;
 }
+
+/* The subscribe and manage forms (subscribe-page.ts). The honeypot field is off-screen, not display:none,
+   which some bots skip; people never reach it (tabindex -1, aria-hidden). */
+.hp {
+  position: absolute;
+  left: -10000px;
+}
+
+form fieldset {
+  margin: 1rem 0;
+  border: 1px solid var(--border);
+}
+
+form input[type="email"],
+form input[type="url"] {
+  max-width: 100%;
+  font: inherit;
+}
+
+.components-choice,
+.components-choice .services {
+  list-style: none;
+  padding-left: 1rem;
+}
+
+.components-choice .services {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0 1rem;
+}
+
+.secret {
+  font-family: ui-monospace, monospace;
+  overflow-wrap: anywhere;
+}
 `;

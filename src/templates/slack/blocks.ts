@@ -24,6 +24,7 @@ import {
   showsComponents,
   timeEchoes,
 } from '../reply/model.js';
+import { subscriberLines } from '../reply/subscribers.js';
 import {
   BLUESKY_MEASURE,
   formatSocialText,
@@ -362,6 +363,13 @@ export function renderOutcome(
             `• post ${d.postId} to ${mrkdwn(outletName(d.outlet))}: ${mrkdwn(d.lastError ?? 'unknown error')}`,
           );
       }
+      return { text, blocks: fitBlocks(sections(lines.join('\n'))) };
+    }
+    case 'subscribers': {
+      const s = subscriberLines(outcome.summary, ctx.settings.catalog);
+      const lines = [`*${mrkdwn(s.heading)}*`, ...s.channels.map((l) => `• ${mrkdwn(l)}`)];
+      if (s.components.length)
+        lines.push('', '*Following (active)*', ...s.components.map((l) => `• ${mrkdwn(l)}`));
       return { text, blocks: fitBlocks(sections(lines.join('\n'))) };
     }
     case 'deliveries': {

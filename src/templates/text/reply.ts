@@ -21,6 +21,7 @@ import {
   showsComponents,
   timeEchoes,
 } from '../reply/model.js';
+import { subscriberLines, subscriberText } from '../reply/subscribers.js';
 import { formatEventTime } from '../time.js';
 
 /** An outlet in a list of where a post goes, marked when it only runs dry. */
@@ -127,6 +128,8 @@ export function renderReplyText(
       return outcome.text;
     case 'list':
       return renderList(outcome, settings);
+    case 'subscribers':
+      return subscriberText(subscriberLines(outcome.summary, settings.catalog));
     case 'deliveries': {
       const { incident, post } = outcome;
       const lines = [`Post ${incident.id}.${post.number} "${post.title}":`];
