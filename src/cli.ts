@@ -40,6 +40,43 @@ Examples:
   herald run 'nc018 smtp down "spam cleanup" --at 21:39' --as alice
   herald run 'help update'`;
 
+/** `herald subscribers list | export | remove <address>` (docs/subscribers.md); the body is src/subscribers/cli-commands.ts. */
+function addSubscriberCommands(program: Command, cli: CliContext): void {
+  const { io, exitWith } = cli;
+  const run = async (args: string[]) => {
+    const config = configOrExit(io);
+    if (typeof config === 'number') return config;
+    const { subscribersCommand } = await import('./subscribers/cli-commands.js');
+    return subscribersCommand(args, config, io);
+  };
+  const subscribers = program
+    .command('subscribers')
+    .description('who follows Herald by e-mail or webhook: list, export, remove (docs/subscribers.md)');
+  subscribers
+    .command('list')
+    .description('one line a subscriber: channel, status, components, failures')
+    .option('--status <status>', 'pending, active, disabled or unsubscribed')
+    .option('--channel <channel>', 'email or webhook')
+    .action(
+      exitWith((options: { status?: string; channel?: string }) =>
+        run([
+          'list',
+          ...(options.status === undefined ? [] : ['--status', options.status]),
+          ...(options.channel === undefined ? [] : ['--channel', options.channel]),
+        ]),
+      ),
+    );
+  subscribers
+    .command('export')
+    .description('every subscriber as JSON (personal data: keep it safe; signing secrets left out)')
+    .action(exitWith(() => run(['export'])));
+  subscribers
+    .command('remove')
+    .description('delete an e-mail address or webhook URL and everything stored with it')
+    .argument('<address>', 'the e-mail address or webhook URL')
+    .action(exitWith((address: string) => run(['remove', address])));
+}
+
 /** Commands that need a configuration run it through one path: exit 2 with every problem listed. */
 function addCommands(program: Command, cli: CliContext): void {
   const { io, exitWith } = cli;
@@ -154,6 +191,7 @@ function addCommands(program: Command, cli: CliContext): void {
       }),
     );
   // More commands from other modules, each one line: program.addCommand(xCommand(cli)).
+  addSubscriberCommands(program, cli);
   program
     .command('help')
     .description('the command grammar staff type (herald help <topic>: one topic)')
