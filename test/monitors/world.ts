@@ -85,6 +85,12 @@ export const DEFAULT_SECTION = `
       component: nc018 smtp
     - match: ['instance=~"nc026.*"', 'job="imap"']
       component: nc026 imap
+  components:
+    nc018 smtp:
+      message: >-
+        We are aware of a problem with outgoing mail (SMTP) on {server} since {time}, and are working on it.
+        You may not be able to send email for now.
+      resolved: "We’ve fixed the problem with SMTP on {server} at {time}. You can now send email again."
 `;
 
 export async function startMonitorWorld(
