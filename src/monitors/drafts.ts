@@ -20,13 +20,14 @@ export const SUMMARY_LIMIT = 200;
 /**
  * An alert's own words (a label or annotation value, a hook's message) as they may enter a public post:
  * plain words and common punctuation only. Markup (`<b>`, `<!channel>`), mentions (`@everyone`), links,
- * control and invisible characters are dropped, whitespace is one space, and it is bounded. The outlets
+ * control and invisible characters are dropped (a link with its address), whitespace is one space, and it is bounded. The outlets
  * escape what they publish anyway; this keeps a monitor from speaking for the provider in anything but
  * plain words, and from pinging anyone.
  */
 export function plainWords(text: string, limit = SUMMARY_LIMIT): string {
   const kept = text
     .normalize('NFKC')
+    .replace(/[a-z][a-z0-9+.-]*:\/\/\S*/giu, ' ')
     .replace(/[^\p{L}\p{N}\s.,:;()'’%+=/-]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
