@@ -57,7 +57,9 @@ describe('POST /hooks/alertmanager', () => {
     const groups = ['{}:{alertname="Bearer"}', '{}:{alertname="Basic"}'];
     for (const g of groups) {
       const open = world.herald.proposals.openFor('alertmanager', g);
-      expect(open?.command).toMatch(/^nc018 smtp down "We are aware of a problem with SMTP on server NC018/);
+      expect(open?.command).toMatch(
+        /^nc018 smtp down "We are aware of a problem with outgoing mail \(SMTP\) on server NC018/,
+      );
     }
   });
 
