@@ -36,6 +36,7 @@ import { checkHealth, type HealthReport } from './health.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type HeraldMetrics, type PendingSummary } from './metrics.js';
 import { createMonitorHooks } from './monitors/hooks.js';
+import { readProposalsCommand, renderProposalList } from './monitors/list-text.js';
 import { createMonitors, type Monitors } from './monitors/monitors.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import { newRequestId } from './request-id.js';
@@ -478,6 +479,12 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     },
     handle(input) {
       const command = identified(input);
+      // `/status proposals [all]` (issue 17): read-only, answered as text on every surface.
+      const asked = readProposalsCommand(command.text);
+      if (asked) {
+        const list = monitors.list({ limit: asked.all ? 100 : 60 });
+        return logged(command, { kind: 'help', text: renderProposalList(list, asked.all) });
+      }
       return logged(command, commands.handle(command));
     },
     preview(input, ttlMs) {

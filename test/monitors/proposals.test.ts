@@ -153,6 +153,17 @@ describe('proposals', () => {
     expect(ofGroup('dns')).toHaveLength(1);
   });
 
+  it('/status proposals lists the open ones with their command, and what became of the others', () => {
+    const reply = world.herald.handle({ text: '/status proposals', actor: ann });
+    if (reply.kind !== 'help') throw new Error(reply.kind);
+    expect(reply.text).toContain('No open proposals.');
+    expect(reply.text).toMatch(
+      /“IMAP on NC026 shut down” from status-hook, 1 alert, .*: published by Herald \(publish_after\), post \d+\.1/,
+    );
+    expect(reply.text).toMatch(/: published with edits by ann, post \d+\.1/);
+    expect(reply.text).toContain('dismissed by ann');
+  });
+
   it('counts fates in /metrics', async () => {
     const text = await world.herald.metrics.render();
     const all = world.herald.proposals.list({ limit: 1000 });
