@@ -13,6 +13,7 @@ import { migrate } from '../src/store/migrate.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { benchAcknowledgement } from './ack.js';
 import { apiRows, benchApi } from './api.js';
+import { benchMonitors } from './monitors.js';
 import { seedHistory } from './seed.js';
 import { benchSubscriberFanOut } from './subscribers.js';
 
@@ -168,6 +169,22 @@ async function main() {
     `Herald benchmarks on ${os.cpus()[0]?.model ?? 'an unknown CPU'} (${os.cpus().length} cores), Node ${process.version}\n`,
   );
 
+  // Monitors (issue 17): Alertmanager's webhook to the proposal shown (on the shell board).
+  const mon = await benchMonitors();
+  row(
+    `monitors: Alertmanager webhook → proposal shown on the ${mon.board} board (${mon.latencies.length} runs)`,
+    `p50 ${ms(pct(mon.latencies, 50))}, p99 ${ms(pct(mon.latencies, 99))}`,
+    'p99 < 50 ms',
+    pct(mon.latencies, 99) < 50,
+  );
+  row(
+    'monitors: 1,000 alerts in one burst (1,000 concurrent notifications) / one notification of 1,000 alerts',
+    `${ms(mon.burst.ms)} for ${mon.burst.proposals} proposals, heap ${mon.burst.heapBeforeMb.toFixed(1)} → ${mon.burst.heapAfterMb.toFixed(1)} MB / ${ms(mon.oneGroup.ms)} for ${mon.oneGroup.proposals} proposal`,
+    'bounded memory',
+    mon.burst.proposals === 1000 &&
+      mon.oneGroup.proposals === 1 &&
+      mon.burst.heapAfterMb - mon.burst.heapBeforeMb < 64,
+  );
   const ack = await benchAcknowledgement();
   for (const r of ack.levels) {
     // Issue 14's targets: the acknowledgement now includes the durable inbox insert.

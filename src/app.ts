@@ -35,10 +35,14 @@ import type { Config } from './config.js';
 import { checkHealth, type HealthReport } from './health.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type HeraldMetrics, type PendingSummary } from './metrics.js';
+import { createMonitorHooks } from './monitors/hooks.js';
+import { readProposalsCommand, renderProposalList } from './monitors/list-text.js';
+import { createMonitors, type Monitors } from './monitors/monitors.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import { newRequestId } from './request-id.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import type { InboxStore } from './store/inbox.js';
+import type { ProposalStore } from './store/proposals.js';
 import { openStore, type SqliteStore } from './store/sqlite-store.js';
 import { createSubscriberDelivery, type SubscriberDelivery } from './subscribers/delivery.js';
 import { createSubscriberFront, type SubscriberFront } from './subscribers/front.js';
@@ -93,6 +97,10 @@ export interface Herald {
   answerPrompt(press: PromptPress): PromptReply;
   /** Subscribing (issue 16): the sign-up routes, the form's address, the links every mail carries. */
   subscriberFront: SubscriberFront;
+  /** Monitors' proposals (issue 17, src/monitors/monitors.ts): receive, press, boards, `/status proposals`. */
+  monitors: Monitors;
+  /** The proposals' tables (migration 012), on the store's connection. */
+  proposals: ProposalStore;
   close(): Promise<void>;
 }
 
@@ -228,6 +236,18 @@ export async function createChatAdapters(
     ...(requestClock ? { requestClock } : {}),
     metrics: herald.metrics,
   };
+  // Monitors' hooks (issue 17): their notifications go through the same inbox and worker.
+  const hooks = createMonitorHooks({
+    monitors: herald.monitors,
+    secrets: config.monitors.hooks,
+    settings: herald.settings,
+    inbox: conversation.inbox,
+    clock,
+    log,
+    metrics: herald.metrics.monitors,
+  });
+  routes.push(...hooks.routes);
+  conversation.serve(hooks.surface);
   if (config.slack) {
     const { createSlackAdapter } = await import('./adapters/chat/slack.js');
     const slack = createSlackAdapter({ ...common, config: config.slack });
@@ -402,6 +422,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
       }
       return byOutlet;
     },
+    proposalsByFate: () => store.proposals.countByFate(),
   });
   const publisher = withNotifier(
     createPublisher({
@@ -479,10 +500,13 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     clock,
     log,
   });
+  const monitors = createHeraldMonitors();
   const scheduler = createScheduler({
     clock,
     log,
     jobs: [
+      // Monitors first: a resolve that settled may propose, and a due publish_after is published.
+      monitors.job,
       createMaintenanceJob({ ...automation, remindersMs: config.maintenance.remindersMs, log }),
       // Before the prompt desk's job: a reminder queued in a run is sent in the same run.
       createPromiseReminderJob(promises),
@@ -490,12 +514,34 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     ],
   });
 
+  /** Monitors (issue 17): a press records through the ordinary command path, logged like a typed command. */
+  function createHeraldMonitors(): Monitors {
+    return createMonitors({
+      store,
+      config: config.monitors,
+      settings,
+      clock,
+      log,
+      handle(input) {
+        const command = identified(input);
+        return logged(command, commands.handle(command));
+      },
+      automatic(input) {
+        const change = identified(input);
+        return logged(change, commands.automatic(change));
+      },
+      counters: metrics.monitors,
+    });
+  }
+
   return {
     config,
     store,
     inbox: store.inbox,
     subscribers: store.subscribers,
     notifier: subscriberDelivery?.worker ?? null,
+    monitors,
+    proposals: store.proposals,
     site,
     publisher,
     scheduler,
@@ -509,6 +555,12 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     },
     handle(input) {
       const command = identified(input);
+      // `/status proposals [all]` (issue 17): read-only, answered as text on every surface.
+      const asked = readProposalsCommand(command.text);
+      if (asked) {
+        const list = monitors.list({ limit: asked.all ? 100 : 60 });
+        return logged(command, { kind: 'help', text: renderProposalList(list, asked.all) });
+      }
       return logged(command, commands.handle(command));
     },
     preview(input, ttlMs) {

@@ -10,6 +10,7 @@ import type { IncidentStatus } from '../bot/types.js';
 import type { Config } from '../config.js';
 import { EXIT } from '../exit-codes.js';
 import { type InteractiveLog, interactiveLogFile } from '../logger.js';
+import { createShellBoard } from '../monitors/shell-board.js';
 import { writeDeliveryPlan } from '../ops/delivery-plan.js';
 import { guardProcess } from '../process-guard.js';
 import { SCHEDULER_POLL_MS } from '../scheduler.js';
@@ -123,6 +124,8 @@ export async function startCommand(io: Io, _options: StartOptions = {}): Promise
     const stopPrompts = herald.servePrompts('shell', async (question) => {
       shell.say(question.line);
     });
+    // Monitors' proposals (issue 17) are lines at the prompt too.
+    const stopBoard = herald.monitors.addBoard(createShellBoard({ write: (t) => shell.say(t) }));
     // Once every surface that can be asked a question is on: what fell due while Herald was down is done
     // now, then each step at its time (docs/maintenance.md).
     herald.scheduler.start(SCHEDULER_POLL_MS);
@@ -137,6 +140,7 @@ export async function startCommand(io: Io, _options: StartOptions = {}): Promise
     stopNotices();
     await herald.scheduler.stop();
     stopPrompts();
+    stopBoard();
     // Chat first: new requests are refused (not acknowledged: the platforms retry), the inbox's worker
     // finishes the row in hand; the server closes after, and the database last (herald.close()).
     await chat.stop();

@@ -21,6 +21,7 @@ import { latestSchemaVersion, migrate, SchemaTooNewError } from './migrate.js';
 import { openDatabase, type SqliteDatabase } from './open-database.js';
 import { createSqliteOutbox } from './outbox.js';
 import { createPromiseStatements } from './promises.js';
+import { createProposalStore, type ProposalStore } from './proposals.js';
 import { createRequestStatements } from './requests.js';
 import { prepareStatements } from './statements.js';
 import { createSubscriberStore, type SubscriberStore } from './subscribers.js';
@@ -30,6 +31,8 @@ export type SqliteStore = Store & {
   inbox: InboxStore;
   /** Subscribers and their notifications (migrations 010 and 011; src/store/subscribers.ts). */
   subscribers: SubscriberStore;
+  /** Monitors' proposals (migration 012; src/store/proposals.ts). */
+  proposals: ProposalStore;
 };
 
 /** Opens (creating if needed) and migrates the database at `file`, and returns the store on it. */
@@ -84,6 +87,8 @@ export function createSqliteStore(db: SqliteDatabase): SqliteStore {
     ...reads,
     inbox: createInboxStore(db),
     subscribers: createSubscriberStore(db),
+    // Monitors' proposals (migration 012), on the same connection: a hook's inbox row settles with them.
+    proposals: createProposalStore(db),
     outbox: createSqliteOutbox(db, s),
     prompts: automation.prompts,
     steps: automation.steps,

@@ -8,6 +8,7 @@
 import type { PromptPress, PromptReply } from '../../automation/prompts.js';
 import type { Clock, CommandInput, Outcome, PreviewAction } from '../../bot/handle-command.js';
 import type { Logger } from '../../logger.js';
+import type { Receipt } from '../../monitors/monitors.js';
 import type { InboxRow } from '../../store/inbox.js';
 import type { ChatCommands, ChatInboxStorage, ChatPrompts } from './chat-core.js';
 import { createInbox, type Inbox } from './inbox.js';
@@ -27,9 +28,14 @@ export type Work =
   | { kind: 'cancel'; action: PreviewAction }
   | { kind: 'prompt'; press: PromptPress }
   /** Decided at the door without the core (a command the platform's form could not express). */
-  | { kind: 'answer'; outcome: Outcome };
+  | { kind: 'answer'; outcome: Outcome }
+  /** A monitor's notification (issue 17, src/monitors/hooks.ts): proposals change in the row's transaction. */
+  | { kind: 'monitor'; receive: () => Receipt };
 
 export type Done = { kind: 'outcome'; outcome: Outcome } | { kind: 'prompt'; reply: PromptReply };
+
+/** A monitor's row is answered at the door (the hook's HTTP response): its receipt is only logged. */
+type Worked = Done | { kind: 'monitor'; receipt: Receipt };
 
 export interface Surface {
   platform: string;
@@ -65,7 +71,7 @@ export interface ConversationOptions {
 /** How long a finished inbox row is kept, to recognise a repeated request id. */
 export const INBOX_KEPT_MS = 24 * 3_600_000;
 
-function runWork(core: ChatCommands & ChatPrompts, work: Work, typedAt: number): Done {
+function runWork(core: ChatCommands & ChatPrompts, work: Work, typedAt: number): Worked {
   switch (work.kind) {
     case 'handle':
       return { kind: 'outcome', outcome: core.handle({ ...work.input, typedAt }) };
@@ -83,6 +89,8 @@ function runWork(core: ChatCommands & ChatPrompts, work: Work, typedAt: number):
       return { kind: 'prompt', reply: core.answerPrompt(work.press) };
     case 'answer':
       return { kind: 'outcome', outcome: work.outcome };
+    case 'monitor':
+      return { kind: 'monitor', receipt: work.receive() };
   }
 }
 
@@ -113,7 +121,7 @@ export function createConversation(options: ConversationOptions): Conversation {
 
   async function work(row: InboxRow, surface: Surface): Promise<void> {
     const where = { requestId: row.requestId, inbox: row.id, kind: row.kind };
-    let done: Done;
+    let done: Worked;
     let open = false;
     try {
       const todo = await surface.prepare(row);
@@ -127,7 +135,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       return;
     }
     worked++;
-    keep(surface.answer(row, done, open));
+    if (done.kind !== 'monitor') keep(surface.answer(row, done, open));
   }
 
   async function drain(): Promise<void> {
