@@ -35,6 +35,7 @@ import type { Config } from './config.js';
 import { checkHealth, type HealthReport } from './health.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type HeraldMetrics, type PendingSummary } from './metrics.js';
+import type { ProposalBoard } from './monitors/proposal.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import { newRequestId } from './request-id.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
@@ -183,6 +184,8 @@ export interface ChatAdapters {
   routes: Array<{ path: string; router: Router }>;
   /** The inbox and its worker, shared by Slack and Discord (src/adapters/chat/inbox-worker.ts). */
   conversation: Conversation;
+  /** The monitors' proposals in the staff channels (issue 17): one board per platform with a staff channel. */
+  proposalBoards: ProposalBoard[];
   /** Connects what connects (Socket Mode, the Discord gateway), after the server listens; starts the worker. */
   start(): Promise<void>;
   /**
@@ -202,6 +205,7 @@ export async function createChatAdapters(
   const { config } = herald;
   const adapters: Array<{ router?: Router | null; start(): Promise<void>; stop(): Promise<void> }> = [];
   const routes: ChatAdapters['routes'] = [];
+  const proposalBoards: ProposalBoard[] = [];
   // One inbox and one worker for Slack and Discord together: one order of arrival, one transaction each.
   const conversation = createConversation({ core: herald, clock, log });
   const common = {
@@ -220,16 +224,19 @@ export async function createChatAdapters(
     const slack = createSlackAdapter({ ...common, config: config.slack });
     adapters.push(slack);
     routes.push(...slack.routes);
+    if (slack.proposalBoard) proposalBoards.push(slack.proposalBoard);
   }
   if (config.discord) {
     const { createDiscordAdapter, DISCORD_INTERACTIONS_PATH } = await import('./adapters/chat/discord.js');
     const discord = createDiscordAdapter({ ...common, config: config.discord });
     adapters.push(discord);
+    if (discord.proposalBoard) proposalBoards.push(discord.proposalBoard);
     if (discord.router) routes.push({ path: DISCORD_INTERACTIONS_PATH, router: discord.router });
   }
   return {
     routes,
     conversation,
+    proposalBoards,
     async start() {
       try {
         for (const a of adapters) await a.start();

@@ -182,6 +182,8 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: secret,
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
   SLACK_ANNOUNCE_CHANNEL: secret,
+  /** Where proposals from the monitors are shown to staff (issue 17). */
+  SLACK_STAFF_CHANNEL: secret,
   DISCORD_TOKEN: secret,
   DISCORD_APPLICATION_ID: secret,
   DISCORD_PUBLIC_KEY: z.preprocess(
@@ -193,6 +195,8 @@ const envSchema = z.object({
   ),
   DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
   DISCORD_ANNOUNCE_CHANNEL: secret,
+  /** Where proposals from the monitors are shown to staff (issue 17); the bot posts them (DISCORD_TOKEN). */
+  DISCORD_STAFF_CHANNEL: secret,
 });
 
 export interface SiteConfig {
@@ -226,6 +230,11 @@ export interface SlackConfig {
   apiUrl: string;
   /** Channel id every published post is announced in, threaded per incident; null: no announcements. */
   announceChannel: string | null;
+  /**
+   * Channel id where the monitors' proposals are shown to staff, with Publish / Edit / Dismiss:
+   * SLACK_STAFF_CHANNEL, else the first of staff.slack.channels; null: not shown on Slack.
+   */
+  staffChannel?: string | null;
 }
 
 /** Discord: the gateway when a bot token is set; the HTTP interactions endpoint when a public key is. */
@@ -235,6 +244,8 @@ export interface DiscordConfig {
   publicKey: string | null;
   apiUrl: string;
   announceChannel: string | null;
+  /** Channel id where the monitors' proposals are shown to staff (DISCORD_STAFF_CHANNEL); null: not shown. */
+  staffChannel?: string | null;
 }
 
 export interface ChatConfig {
@@ -416,7 +427,10 @@ function credentialProblems(e: Env): string[] {
       'environment: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) with SLACK_BOT_TOKEN',
     );
   }
-  if (!e.SLACK_BOT_TOKEN && (e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_ANNOUNCE_CHANNEL)) {
+  if (
+    !e.SLACK_BOT_TOKEN &&
+    (e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_ANNOUNCE_CHANNEL || e.SLACK_STAFF_CHANNEL)
+  ) {
     chat.push('environment: Slack settings are set but SLACK_BOT_TOKEN is not');
   }
   if ((e.DISCORD_TOKEN || e.DISCORD_PUBLIC_KEY) && !e.DISCORD_APPLICATION_ID) {
@@ -426,6 +440,9 @@ function credentialProblems(e: Env): string[] {
     chat.push(
       'environment: DISCORD_ANNOUNCE_CHANNEL needs DISCORD_TOKEN (announcements are sent by the bot)',
     );
+  }
+  if (e.DISCORD_STAFF_CHANNEL && !e.DISCORD_TOKEN) {
+    chat.push('environment: DISCORD_STAFF_CHANNEL needs DISCORD_TOKEN (proposals are posted by the bot)');
   }
   return [
     ...chat,
@@ -516,6 +533,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             appToken: e.SLACK_APP_TOKEN ?? null,
             apiUrl: e.SLACK_API_URL,
             announceChannel: e.SLACK_ANNOUNCE_CHANNEL ?? null,
+            staffChannel: e.SLACK_STAFF_CHANNEL ?? file.staff.slack.channels[0] ?? null,
           }
         : null,
       discord:
@@ -526,6 +544,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
               publicKey: e.DISCORD_PUBLIC_KEY ?? null,
               apiUrl: e.DISCORD_API_URL,
               announceChannel: e.DISCORD_ANNOUNCE_CHANNEL ?? null,
+              staffChannel: e.DISCORD_STAFF_CHANNEL ?? null,
             }
           : null,
       chat: { preview: file.chat.preview, previewTtlMs: file.chat.previewMinutes * 60_000 },
