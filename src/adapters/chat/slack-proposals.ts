@@ -77,19 +77,23 @@ export function createSlackProposalBoard(o: SlackProposalBoardOptions): Proposal
       return id;
     } catch (error) {
       log.warn({ err: error, proposal: p.id, revision: p.revision }, 'could not show a proposal on Slack');
-      return remoteId;
+      // Thrown: the monitors service keeps it behind and shows it again (in place) on the next change or start.
+      throw error;
     }
   }
 
   return {
     name: 'slack',
     show(p, remoteId) {
-      const before = chains.get(p.id) ?? Promise.resolve(null);
+      // One failed show does not stop the next (the monitors service shows it again, in place).
+      const before = (chains.get(p.id) ?? Promise.resolve(null)).catch(() => null);
       const next = before.then(() => showOne(p, remoteId));
       chains.set(p.id, next);
-      void next.finally(() => {
-        if (chains.get(p.id) === next) chains.delete(p.id);
-      });
+      void next
+        .catch(() => undefined)
+        .finally(() => {
+          if (chains.get(p.id) === next) chains.delete(p.id);
+        });
       return next;
     },
   };
