@@ -35,6 +35,7 @@ import type { Config } from './config.js';
 import { checkHealth, type HealthReport } from './health.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type HeraldMetrics, type PendingSummary } from './metrics.js';
+import { createMonitors, type Monitors } from './monitors/monitors.js';
 import type { ProposalBoard } from './monitors/proposal.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import { newRequestId } from './request-id.js';
@@ -81,6 +82,8 @@ export interface Herald {
   servePrompts(platform: Platform, send: PromptSender): () => void;
   /** A button of one of Herald's questions pressed (is the maintenance complete?). */
   answerPrompt(press: PromptPress): PromptReply;
+  /** Monitors' proposals (issue 17, src/monitors/monitors.ts): receive, press, boards, `/status proposals`. */
+  monitors: Monitors;
   close(): Promise<void>;
 }
 
@@ -413,10 +416,13 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     clock,
     log,
   });
+  const monitors = createHeraldMonitors();
   const scheduler = createScheduler({
     clock,
     log,
     jobs: [
+      // Monitors first: a resolve that settled may propose, and a due publish_after is published.
+      monitors.job,
       createMaintenanceJob({ ...automation, remindersMs: config.maintenance.remindersMs, log }),
       // Before the prompt desk's job: a reminder queued in a run is sent in the same run.
       createPromiseReminderJob(promises),
@@ -424,10 +430,30 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     ],
   });
 
+  /** Monitors (issue 17): a press records through the ordinary command path, logged like a typed command. */
+  function createHeraldMonitors(): Monitors {
+    return createMonitors({
+      store,
+      config: config.monitors,
+      settings,
+      clock,
+      log,
+      handle(input) {
+        const command = identified(input);
+        return logged(command, commands.handle(command));
+      },
+      automatic(input) {
+        const change = identified(input);
+        return logged(change, commands.automatic(change));
+      },
+    });
+  }
+
   return {
     config,
     store,
     inbox: store.inbox,
+    monitors,
     site,
     publisher,
     scheduler,

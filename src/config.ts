@@ -9,6 +9,12 @@ import { z } from 'zod';
 import { type CoreSettings, DEFAULT_TITLES } from './bot/catalog.js';
 import { SUBCOMMANDS } from './bot/command-spec.js';
 import { parseTemplateText } from './bot/message-templates.js';
+import {
+  DEFAULT_MONITORS_FILE,
+  type MonitorsConfig,
+  monitorsSchema,
+  toMonitorsConfig,
+} from './monitors/monitors-config.js';
 
 export const KNOWN_OUTLETS = ['site', 'twitter', 'mastodon', 'bluesky'] as const;
 
@@ -129,6 +135,8 @@ const fileSchema = z.strictObject({
     .default({ reminders: DEFAULT_REMINDERS }),
   outlets: z.array(z.enum(KNOWN_OUTLETS)).default(['site', 'twitter', 'mastodon', 'bluesky']),
   templates: z.record(word, templateSchema).default({}),
+  // Monitors (issue 17, docs/monitors.md): alerts become proposals; src/monitors/monitors-config.ts.
+  monitors: monitorsSchema.default(DEFAULT_MONITORS_FILE),
 });
 
 type ConfigFile = z.infer<typeof fileSchema>;
@@ -197,6 +205,17 @@ const envSchema = z.object({
   DISCORD_ANNOUNCE_CHANNEL: secret,
   /** Where proposals from the monitors are shown to staff (issue 17); the bot posts them (DISCORD_TOKEN). */
   DISCORD_STAFF_CHANNEL: secret,
+  // The monitors' hooks (docs/monitors.md): each is refused (401) while its secret is unset.
+  HERALD_ALERTMANAGER_TOKEN: secret,
+  HERALD_ALERTMANAGER_USER: secret,
+  HERALD_ALERTMANAGER_PASSWORD: secret,
+  HERALD_STATUS_HOOK_SECRET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'expected a Standard Webhooks secret: whsec_ and base64')
+      .optional(),
+  ),
 });
 
 export interface SiteConfig {
@@ -270,6 +289,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** GET /healthz: how long the oldest pending delivery may wait before Herald reports itself unhealthy. */
   health: { stuckSeconds: number };
+  /** Monitors' hooks and the proposals they make (docs/monitors.md). */
+  monitors: MonitorsConfig;
   /** LOG_LEVEL, or info when it is unset. */
   logLevel: LogLevel;
   logging: LogConfig;
@@ -408,6 +429,9 @@ export const SECRET_KEYS = [
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
   'DISCORD_TOKEN',
+  'HERALD_ALERTMANAGER_TOKEN',
+  'HERALD_ALERTMANAGER_PASSWORD',
+  'HERALD_STATUS_HOOK_SECRET',
 ] as const satisfies ReadonlyArray<keyof Env>;
 
 const CREDENTIAL_SETS: Array<{ network: string; keys: Array<keyof Env> }> = [
@@ -479,6 +503,32 @@ function socialConfig(e: Env): SocialConfig {
   };
 }
 
+/** The `monitors:` section against the catalog, with the hooks' secrets from the environment. */
+function monitorsConfig(file: ConfigFile, e: Env, where: string) {
+  const problems: string[] = [];
+  if (!!e.HERALD_ALERTMANAGER_USER !== !!e.HERALD_ALERTMANAGER_PASSWORD) {
+    problems.push(
+      'environment: HERALD_ALERTMANAGER_USER and HERALD_ALERTMANAGER_PASSWORD go together (basic auth)',
+    );
+  }
+  const result = toMonitorsConfig(
+    file.monitors,
+    toCoreSettings(file).catalog,
+    {
+      alertmanagerToken: e.HERALD_ALERTMANAGER_TOKEN ?? null,
+      alertmanagerBasic:
+        e.HERALD_ALERTMANAGER_USER && e.HERALD_ALERTMANAGER_PASSWORD
+          ? { username: e.HERALD_ALERTMANAGER_USER, password: e.HERALD_ALERTMANAGER_PASSWORD }
+          : null,
+      statusHookSecret: e.HERALD_STATUS_HOOK_SECRET ?? null,
+    },
+    where,
+  );
+  return problems.length
+    ? { ok: false as const, problems: [...problems, ...(result.ok ? [] : result.problems)] }
+    : result;
+}
+
 /** Reads the configuration the way `herald` does: the environment names the file and the folders. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ConfigResult {
   // Each variable on its own, so that one bad value neither hides the others' problems nor their values.
@@ -509,7 +559,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     else problems.push(...parsed.problems);
   }
   problems.push(...credentialProblems(e));
-  if (problems.length || !file) return { ok: false, problems };
+  const monitors = file && monitorsConfig(file, e, path.basename(configPath));
+  if (monitors && !monitors.ok) problems.push(...monitors.problems);
+  if (problems.length || !file || !monitors?.ok) return { ok: false, problems };
   const dataDir = path.resolve(cwd, e.HERALD_DATA_DIR);
   return {
     ok: true,
@@ -549,6 +601,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           : null,
       chat: { preview: file.chat.preview, previewTtlMs: file.chat.previewMinutes * 60_000 },
       maintenance: { remindersMs: file.maintenance.reminders.map(durationMs) },
+      monitors: monitors.config,
       logLevel: e.LOG_LEVEL ?? 'info',
       logging: {
         level: e.LOG_LEVEL ?? null,

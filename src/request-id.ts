@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 
-export type RequestSurface = 'slack' | 'discord' | 'shell' | 'run' | 'herald';
+export type RequestSurface = 'slack' | 'discord' | 'shell' | 'run' | 'herald' | 'hook';
 
 /**
  * `slack:<trigger_id>`, `discord:<interaction id>`: the platform's own id for the request when it gives one,

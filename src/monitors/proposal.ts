@@ -52,6 +52,14 @@ export interface Proposal {
   decidedBy: Actor | null;
   /** The incident and post number it became, once published. */
   published: { incidentId: number; postNumber: number } | null;
+  // Added by mon-hooks (additive, optional):
+  /**
+   * A line for staff beside the post, in plain words: why it is informational (a maintenance window, the
+   * alerts resolved before anyone published), that Herald published it by itself, that it expired.
+   */
+  note?: string | null;
+  /** When an open proposal expires if nobody acts on it; null when it never does. */
+  expiresAt?: number | null;
 }
 
 /** A press on a proposal's button, brought back from chat through the inbox. */

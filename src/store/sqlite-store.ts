@@ -21,11 +21,12 @@ import { latestSchemaVersion, migrate, SchemaTooNewError } from './migrate.js';
 import { openDatabase, type SqliteDatabase } from './open-database.js';
 import { createSqliteOutbox } from './outbox.js';
 import { createPromiseStatements } from './promises.js';
+import { createProposalStore, type ProposalStore } from './proposals.js';
 import { createRequestStatements } from './requests.js';
 import { prepareStatements } from './statements.js';
 
 /** The Store port, and the chat inbox on the same connection (its rows settle in the store's transactions). */
-export type SqliteStore = Store & { inbox: InboxStore };
+export type SqliteStore = Store & { inbox: InboxStore; proposals: ProposalStore };
 
 /** Opens (creating if needed) and migrates the database at `file`, and returns the store on it. */
 export function openStore(file: string): SqliteStore {
@@ -78,6 +79,8 @@ export function createSqliteStore(db: SqliteDatabase): SqliteStore {
   return {
     ...reads,
     inbox: createInboxStore(db),
+    // Monitors' proposals (migration 012), on the same connection: a hook's inbox row settles with them.
+    proposals: createProposalStore(db),
     outbox: createSqliteOutbox(db, s),
     prompts: automation.prompts,
     steps: automation.steps,

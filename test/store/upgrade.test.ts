@@ -65,10 +65,23 @@ const MORE_ROWS: Record<string, string> = {
     VALUES (2, 'start', 'complete', 'shell', 'ops', 'ops', 1343425167000)`,
   inbox: `INSERT INTO inbox (request_id, platform, kind, payload, received_at, status, done_at)
     VALUES ('slack:T-UPGRADE', 'slack', 'command', '{"text":"list"}', 1343425167000, 'done', 1343425167100)`,
+  // Tables are filled in alphabetical order: a row that refers to another table's is written with it.
   subscribers: `INSERT INTO subscribers (channel, address, status, all_components, created_at, confirmed_at)
-    VALUES ('email', 'client@example.com', 'active', 0, 1343425167000, 1343425200000)`,
-  subscriber_components: `INSERT INTO subscriber_components (subscriber_id, system, service)
+    VALUES ('email', 'client@example.com', 'active', 0, 1343425167000, 1343425200000);
+    INSERT INTO subscriber_components (subscriber_id, system, service)
     SELECT id, 'nc018', 'smtp' FROM subscribers WHERE address = 'client@example.com'`,
+  proposals: `INSERT INTO proposals (source, group_key, command, title, text, components, state, fate,
+      created_at, updated_at, decided_at, published_incident_id, published_post_number)
+    VALUES ('alertmanager', '{}:{alertname="SMTPDown"}', 'nc018 smtp down "SMTP is down"', 'SMTP on NC018 shut down',
+      'SMTP is down', '[{"system":"nc018","service":"smtp"}]', 'down', 'published', 1343425167000,
+      1343425200000, 1343425200000, 1, 1);
+    INSERT INTO monitor_groups (source, group_key, status, signature, facts, firing_since,
+      proposal_id, updated_at)
+    SELECT 'alertmanager', group_key, 'firing', '[]', '{}', 1343425167000, id, 1343425167000 FROM proposals;
+    INSERT INTO proposal_messages (proposal_id, board, remote_id, revision, shown_at)
+    SELECT id, 'shell', NULL, 1, 1343425167000 FROM proposals;
+    INSERT INTO proposal_fates (proposal_id, event, revision, at)
+    SELECT id, 'proposed', 1, 1343425167000 FROM proposals`,
 };
 
 /**
