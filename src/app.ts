@@ -3,8 +3,9 @@
 
 import path from 'node:path';
 import type { Router } from 'express';
-import type { DeliveryNotice } from './adapters/chat/chat-core.js';
+import type { ChatProposals, DeliveryNotice } from './adapters/chat/chat-core.js';
 import { type Conversation, createConversation } from './adapters/chat/inbox-worker.js';
+import { createProposalPresses } from './adapters/chat/proposal-presses.js';
 import { createDryRunOutlet } from './adapters/outlets/dry-run.js';
 import type { Outlet } from './adapters/outlets/outlet.js';
 import { createSiteOutlet, type SiteOutlet } from './adapters/outlets/site.js';
@@ -209,8 +210,9 @@ export async function createChatAdapters(
   const adapters: Array<{ router?: Router | null; start(): Promise<void>; stop(): Promise<void> }> = [];
   const routes: ChatAdapters['routes'] = [];
   const proposalBoards: ProposalBoard[] = [];
+  const removeBoards: Array<() => void> = [];
   // One inbox and one worker for Slack and Discord together: one order of arrival, one transaction each.
-  const conversation = createConversation({ core: herald, clock, log });
+  const conversation = createConversation({ core: herald, clock, log, proposals: chatProposals(herald) });
   const common = {
     chat: config.chat,
     core: herald,
@@ -243,16 +245,24 @@ export async function createChatAdapters(
     async start() {
       try {
         for (const a of adapters) await a.start();
+        // The monitors' proposals in the staff channels (issue 17), once the adapters run.
+        for (const board of proposalBoards) removeBoards.push(herald.monitors.addBoard(board));
       } finally {
         // What a previous run left pending is finished even if a platform is down (answers may fail).
         conversation.start();
       }
     },
     async stop() {
+      for (const remove of removeBoards.splice(0)) remove();
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await conversation.stop();
     },
   };
+}
+
+/** The presses on the monitors' proposals (issue 17), for the chat inbox's worker. */
+export function chatProposals(herald: Pick<Herald, 'monitors'>): ChatProposals {
+  return createProposalPresses(herald.monitors);
 }
 
 /** The social outlets that run dry for want of credentials. */

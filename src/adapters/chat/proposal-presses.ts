@@ -1,29 +1,23 @@
-// The staff check in front of the monitors' press (issue 17): a press on a proposal's button is a change
-// like a typed command, so it takes the commands' own permission check (src/bot/permissions.ts) before the
-// monitors service records it. A refusal changes nothing and is said only to the person who pressed.
+// A press on a proposal's button (issue 17), as the inbox's worker hands it to the monitors service, and the
+// service's answer as the chat surfaces say it to the person who pressed (the shape of an answer to one of
+// Herald's questions): the recorded post with its deliveries, the core's refusal, or a short note. The
+// service checks staff with the commands' own check (src/bot/permissions.ts), records the fate in the
+// press's transaction, and shows the settled proposal on every board.
 
 import type { PromptReply } from '../../automation/prompts.js';
-import type { StaffRules } from '../../bot/catalog.js';
-import { mayChange } from '../../bot/permissions.js';
-import type { ProposalPress } from '../../monitors/proposal.js';
+import type { Monitors, PressResult } from '../../monitors/monitors.js';
 import type { ChatProposals } from './chat-core.js';
 
-export interface ProposalPressesOptions {
-  staff: StaffRules;
-  /** The monitors service's press (it records the fate, publishes as the presser, updates the boards). */
-  press(press: ProposalPress): PromptReply;
+/** What the presser is told. */
+export function pressReply(result: PressResult): PromptReply {
+  if (result.kind === 'done') {
+    if (result.outcome) return { kind: 'outcome', outcome: result.outcome };
+    return { kind: 'note', text: `Dismissed proposal ${result.proposal.id}: nothing was published.` };
+  }
+  if (result.outcome?.kind === 'refused') return { kind: 'outcome', outcome: result.outcome };
+  return { kind: 'note', text: `Refused: ${result.message}. Nothing was published.` };
 }
 
-export function createProposalPresses(o: ProposalPressesOptions): ChatProposals {
-  return {
-    pressProposal(press) {
-      const permission = mayChange(press.actor, o.staff);
-      if (!permission.allowed)
-        return {
-          kind: 'outcome',
-          outcome: { kind: 'refused', code: 'not_staff', message: permission.reason },
-        };
-      return o.press(press);
-    },
-  };
+export function createProposalPresses(monitors: Pick<Monitors, 'press'>): ChatProposals {
+  return { pressProposal: (press) => pressReply(monitors.press(press)) };
 }

@@ -82,6 +82,7 @@ export function renderProposal(p: Proposal, settings: CoreSettings): DiscordMess
     `**Components:** ${neutralText(proposalComponents(p, settings))}`,
     `**From:** ${neutralText(proposalSource(p))}`,
     `**Command:** ${neutralText(clip(`/status ${p.command}`.replace(/\s+/g, ' '), 500))}`,
+    ...(p.note ? [`**Note:** ${neutralText(clip(p.note, 500))}`] : []),
     settled ? `**${fateWords(p, neutralText)}**` : `Proposal ${p.id}. ${openFooter(p, settings)}`,
   ];
   return message(lines.join('\n'), {

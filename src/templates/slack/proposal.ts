@@ -111,6 +111,7 @@ export function renderProposal(p: Proposal, settings: CoreSettings): SlackMessag
         `*Components:* ${mrkdwn(proposalComponents(p, settings))}`,
         `*From:* ${mrkdwn(proposalSource(p))}`,
         `*Command:* ${mrkdwn(clip(`/status ${p.command}`.replace(/\s+/g, ' '), 500))}`,
+        ...(p.note ? [`*Note:* ${mrkdwn(clip(p.note, 500))}`] : []),
       ].join('\n'),
     ),
   ];
