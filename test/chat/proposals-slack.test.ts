@@ -12,7 +12,7 @@ import { bob, firing, type ProposalsWorld, startProposalsWorld, waitFor } from '
 import { slackText } from './surface-contract-worlds.js';
 
 /** The value of a button of a message in the staff channel (by action id), or undefined. */
-function valueOf(m: FakeMessage, actionId: string): string | undefined {
+function buttonOf(m: FakeMessage, actionId: string): string | undefined {
   const blocks = m.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>;
   return blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === actionId)?.value;
 }
@@ -72,7 +72,7 @@ describe('proposals in Slack', () => {
     );
     if (!p) throw new Error('no proposal');
     const m = await waitFor('the proposal', () => messageOf(p.id));
-    const value = valueOf(m, PROPOSAL_ACTIONS.publish) ?? '';
+    const value = buttonOf(m, PROPOSAL_ACTIONS.publish) ?? '';
     const key = await world.pressSlack(PROPOSAL_ACTIONS.publish, value);
     // A second click (a new press of the same button) and Slack's retry of the first change nothing twice.
     const again = await world.pressSlack(PROPOSAL_ACTIONS.publish, value);
@@ -101,7 +101,10 @@ describe('proposals in Slack', () => {
     expect(actionIds(m)).toEqual([]);
     // It reached the site and Twitter/X.
     const page = path.join(world.herald.dir, 'public', 'incidents', `${post.incidentId}.html`);
-    await waitFor('the site', () => fs.existsSync(page) && fs.readFileSync(page, 'utf8').includes(post.title));
+    await waitFor(
+      'the site',
+      () => fs.existsSync(page) && fs.readFileSync(page, 'utf8').includes(post.title),
+    );
     await waitFor('the tweet', () => world.twitter.tweets.some((t) => t.text.startsWith(post.title)));
   });
 
@@ -111,7 +114,7 @@ describe('proposals in Slack', () => {
     );
     if (!p) throw new Error('no proposal');
     const m = await waitFor('the proposal', () => messageOf(p.id));
-    const key = await world.pressSlack(PROPOSAL_ACTIONS.edit, valueOf(m, PROPOSAL_ACTIONS.edit) ?? '');
+    const key = await world.pressSlack(PROPOSAL_ACTIONS.edit, buttonOf(m, PROPOSAL_ACTIONS.edit) ?? '');
     const opened = await world.slack.waitFor('views.open', () => world.slack.views.at(-1));
     expect(opened.view.blocks?.[0]?.element?.initial_value).toBe(p.command);
     await world.submitSlack(opened, 'nc018 imap down "We are replacing a failed disk on the mail server."');
@@ -135,7 +138,7 @@ describe('proposals in Slack', () => {
     );
     if (!p) throw new Error('no proposal');
     const m = await waitFor('the proposal', () => messageOf(p.id));
-    await world.pressSlack(PROPOSAL_ACTIONS.dismiss, valueOf(m, PROPOSAL_ACTIONS.dismiss) ?? '');
+    await world.pressSlack(PROPOSAL_ACTIONS.dismiss, buttonOf(m, PROPOSAL_ACTIONS.dismiss) ?? '');
     await world.settle();
     expect(world.proposal(p.id)?.fate).toBe('dismissed');
     await waitFor('the settled message', () => shown(m).includes('Dismissed by @ann: nothing was published'));
@@ -153,7 +156,7 @@ describe('proposals in Slack', () => {
     const updates = world.slack.updates.length;
     const key = await world.pressSlack(
       PROPOSAL_ACTIONS.publish,
-      valueOf(m, PROPOSAL_ACTIONS.publish) ?? '',
+      buttonOf(m, PROPOSAL_ACTIONS.publish) ?? '',
       bob,
     );
     await world.settle();
@@ -166,7 +169,7 @@ describe('proposals in Slack', () => {
     expect(world.slack.updates.length).toBe(updates);
     // Nor may they open the Edit modal.
     const views = world.slack.views.length;
-    const edit = await world.pressSlack(PROPOSAL_ACTIONS.edit, valueOf(m, PROPOSAL_ACTIONS.edit) ?? '', bob);
+    const edit = await world.pressSlack(PROPOSAL_ACTIONS.edit, buttonOf(m, PROPOSAL_ACTIONS.edit) ?? '', bob);
     expect(answerText(await waitFor('the refusal', () => world.slack.responsesTo(edit)[0]))).toContain(
       'only staff may change the status',
     );
@@ -179,7 +182,7 @@ describe('proposals in Slack', () => {
     );
     if (!p) throw new Error('no proposal');
     const m = await waitFor('the proposal', () => messageOf(p.id));
-    const value = valueOf(m, PROPOSAL_ACTIONS.publish) ?? '';
+    const value = buttonOf(m, PROPOSAL_ACTIONS.publish) ?? '';
     const triggerId = `retry.${p.id}.trigger`;
     const first = await world.pressSlack(PROPOSAL_ACTIONS.publish, value, undefined, triggerId);
     const second = await world.pressSlack(PROPOSAL_ACTIONS.publish, value, undefined, triggerId);

@@ -48,11 +48,11 @@ export function parseProposalModalId(customId: string): number | null {
   return m?.[1] ? Number(m[1]) : null;
 }
 
-/** A monitor's words in Discord: escaped markdown, and no mention form (`@everyone`, `<@123>`) left whole. */
-export const neutralText = (text: string): string =>
-  escapeText(text)
-    .replace(/@/g, '@\u2060')
-    .replace(/<(?=[@#!:&a/t])/g, '<\u2060');
+/** No mention form (`@everyone`, `<@123>`, `<#123>`) left whole: a word joiner after each `@` and `<`. */
+const breakMentions = (text: string): string => text.replace(/([@<])/g, '$1\u2060');
+
+/** A monitor's words in Discord markdown: escaped, and no mention form left whole. */
+export const neutralText = (text: string): string => breakMentions(escapeText(text));
 
 function buttons(p: Proposal): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
   if (p.fate !== 'open') return [];
@@ -88,7 +88,8 @@ export function renderProposal(p: Proposal, settings: CoreSettings): DiscordMess
   return message(lines.join('\n'), {
     embeds: [
       {
-        title: clip(p.title.replace(/@/g, '@\u2060'), EMBED_TITLE_MAX),
+        // An embed's title is not markdown (no escapes), but is still cleared of mentions.
+        title: clip(breakMentions(p.title), EMBED_TITLE_MAX),
         description: clip(neutralText(boundedText(p.text)), EMBED_DESCRIPTION_MAX),
         footer: { text: `Proposal ${p.id} · as the status site would show it` },
       },

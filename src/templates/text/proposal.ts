@@ -80,10 +80,11 @@ const minutes = (ms: number) => `${Math.max(1, Math.round(ms / 60_000))} min`;
 
 /**
  * What became of a settled proposal and by whom: "Published by @ana as #42.1", "Dismissed by @bob",
- * "Auto-published after 10 min: nobody acted". `name` formats a person's name for the surface (escaped).
+ * "Auto-published after 10 min: nobody acted". `name` escapes `@name` for the surface.
  */
 export function fateWords(p: Proposal, name: (raw: string) => string): string {
-  const by = p.decidedBy ? ` by @${name(p.decidedBy.name)}` : '';
+  // The `@` goes through the escaper with the name: a person called "everyone" must not make `@everyone`.
+  const by = p.decidedBy ? ` by ${name(`@${p.decidedBy.name}`)}` : '';
   const as = p.published ? ` as #${p.published.incidentId}.${p.published.postNumber}` : '';
   switch (p.fate) {
     case 'open':
