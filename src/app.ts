@@ -36,12 +36,14 @@ import type { Config } from './config.js';
 import { checkHealth, type HealthReport } from './health.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type HeraldMetrics, type PendingSummary } from './metrics.js';
+import { createMonitorHooks } from './monitors/hooks.js';
 import { createMonitors, type Monitors } from './monitors/monitors.js';
 import type { ProposalBoard } from './monitors/proposal.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import { newRequestId } from './request-id.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import type { InboxStore } from './store/inbox.js';
+import type { ProposalStore } from './store/proposals.js';
 import { openStore } from './store/sqlite-store.js';
 import { createPostRenderer } from './templates/post.js';
 import { BLUESKY_MEASURE, mastodonMeasure, TWITTER_MEASURE } from './templates/social.js';
@@ -85,6 +87,8 @@ export interface Herald {
   answerPrompt(press: PromptPress): PromptReply;
   /** Monitors' proposals (issue 17, src/monitors/monitors.ts): receive, press, boards, `/status proposals`. */
   monitors: Monitors;
+  /** The proposals' tables (migration 012), on the store's connection. */
+  proposals: ProposalStore;
   close(): Promise<void>;
 }
 
@@ -224,6 +228,18 @@ export async function createChatAdapters(
     ...(requestClock ? { requestClock } : {}),
     metrics: herald.metrics,
   };
+  // Monitors' hooks (issue 17): their notifications go through the same inbox and worker.
+  const hooks = createMonitorHooks({
+    monitors: herald.monitors,
+    secrets: config.monitors.hooks,
+    settings: herald.settings,
+    inbox: conversation.inbox,
+    clock,
+    log,
+    metrics: herald.metrics.monitors,
+  });
+  routes.push(...hooks.routes);
+  conversation.serve(hooks.surface);
   if (config.slack) {
     const { createSlackAdapter } = await import('./adapters/chat/slack.js');
     const slack = createSlackAdapter({ ...common, config: config.slack });
@@ -352,6 +368,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
       }
       return byOutlet;
     },
+    proposalsByFate: () => store.proposals.countByFate(),
   });
   const publisher = createPublisher({
     outbox: store.outbox,
@@ -456,6 +473,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
         const change = identified(input);
         return logged(change, commands.automatic(change));
       },
+      counters: metrics.monitors,
     });
   }
 
@@ -464,6 +482,7 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     store,
     inbox: store.inbox,
     monitors,
+    proposals: store.proposals,
     site,
     publisher,
     scheduler,

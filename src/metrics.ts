@@ -23,6 +23,18 @@ export interface HeraldMetrics extends ChatMetrics {
   command(surface: Platform, outcome: Outcome): void;
   /** What became of one attempt at a delivery; `now` is Herald's clock when it was recorded. */
   delivery(event: DeliveryEvent, now: number): void;
+  /** Monitors' hooks and proposals (issue 17). */
+  monitors: MonitorMetrics;
+}
+
+/** Monitors (issue 17): the hooks' requests, the notifications, unmapped alerts, and proposals' fates. */
+export interface MonitorMetrics {
+  /** A request to a hook, and what became of it (accepted, duplicate, unauthorized, bad_request, ...). */
+  hook(hook: string, result: string): void;
+  notice(source: string): void;
+  unmapped(source: string, count: number): void;
+  /** A proposal made, revised, or given its fate (published, edited, dismissed, expired, ...). */
+  fate(event: string): void;
 }
 
 /** An outlet's pending deliveries: how many, and how long the oldest has waited (Herald's clock). */
@@ -36,6 +48,8 @@ export interface MetricsOptions {
   outlets: readonly string[];
   /** Pending deliveries by outlet, read from the outbox at each scrape; throws if the database does not answer. */
   pendingByOutlet: () => ReadonlyMap<string, PendingSummary>;
+  /** Proposals by fate now (open ones included), read at each scrape. */
+  proposalsByFate?: () => ReadonlyMap<string, number>;
 }
 
 /** Slack and Discord want an acknowledgement within 3 s: the buckets are finest below that. */
@@ -125,8 +139,10 @@ export function createMetrics(options: MetricsOptions): HeraldMetrics {
   for (const outlet of options.outlets) {
     for (const result of ['sent', 'retrying', 'failed']) deliveries.inc({ outlet, result }, 0);
   }
+  const monitors = createMonitorMetrics(registers, options.proposalsByFate);
 
   return {
+    monitors,
     contentType: registry.contentType,
     render: () => Registry.merge([registry, processMetrics()]).metrics(),
     command(surface, outcome) {
@@ -145,5 +161,76 @@ export function createMetrics(options: MetricsOptions): HeraldMetrics {
         );
       }
     },
+  };
+}
+
+/** The fates a proposal's counter starts with, at zero, so that a rate() has a series from the start. */
+const PROPOSAL_EVENTS = [
+  'proposed',
+  'revised',
+  'published',
+  'edited',
+  'dismissed',
+  'expired',
+  'auto_published',
+  'superseded',
+];
+
+function createMonitorMetrics(
+  registers: Registry[],
+  proposalsByFate?: () => ReadonlyMap<string, number>,
+): MonitorMetrics {
+  const hooks = new Counter({
+    name: 'herald_monitor_hook_requests_total',
+    help: "Requests to the monitors' hooks (/hooks/alertmanager, /hooks/status) by hook and result.",
+    labelNames: ['hook', 'result'] as const,
+    registers,
+  });
+  const notices = new Counter({
+    name: 'herald_monitor_notifications_total',
+    help: 'Monitor notifications worked (from the inbox), by source.',
+    labelNames: ['source'] as const,
+    registers,
+  });
+  const unmapped = new Counter({
+    name: 'herald_monitor_alerts_unmapped_total',
+    help: 'Firing alerts that mapped to no component (logged, never proposed), by source.',
+    labelNames: ['source'] as const,
+    registers,
+  });
+  const fates = new Counter({
+    name: 'herald_proposals_total',
+    help: 'Proposals made (proposed), changed in place (revised), and given their fate, by event.',
+    labelNames: ['event'] as const,
+    registers,
+  });
+  for (const event of PROPOSAL_EVENTS) fates.inc({ event }, 0);
+  for (const source of ['alertmanager', 'status-hook']) {
+    notices.inc({ source }, 0);
+    unmapped.inc({ source }, 0);
+  }
+  if (proposalsByFate) {
+    new Gauge({
+      name: 'herald_proposals',
+      help: 'Proposals by fate now (open: shown and waiting), read from the database at scrape.',
+      labelNames: ['fate'] as const,
+      registers,
+      collect() {
+        this.reset();
+        let counts: ReadonlyMap<string, number>;
+        try {
+          counts = proposalsByFate();
+        } catch {
+          return;
+        }
+        for (const fate of ['open', ...PROPOSAL_EVENTS.slice(2)]) this.set({ fate }, counts.get(fate) ?? 0);
+      },
+    });
+  }
+  return {
+    hook: (hook, result) => hooks.inc({ hook, result }),
+    notice: (source) => notices.inc({ source }),
+    unmapped: (source, count) => unmapped.inc({ source }, count),
+    fate: (event) => fates.inc({ event }),
   };
 }

@@ -17,6 +17,8 @@ export interface MonitorAlert {
   fingerprint: string;
   /** A state the monitor names itself (the generic hook); Alertmanager's come from the labels. */
   state?: 'down' | 'degraded';
+  /** Components the monitor names itself (the generic hook, checked at its door). */
+  components?: ComponentKey[];
 }
 
 /** One notification of an alert group, from either hook. */
@@ -57,6 +59,7 @@ function componentsOf(
     const mapped = word === undefined ? undefined : config.states[word.toLowerCase()];
     return mapped === 'ignore' ? null : (mapped ?? 'down');
   };
+  if (alert.components?.length) return { components: alert.components, state: stateOf() };
   if (named !== undefined) {
     const components = resolveComponents(catalog, named);
     return typeof components === 'string' ? null : { components, state: stateOf() };

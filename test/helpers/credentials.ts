@@ -21,6 +21,12 @@ export const TEST_CREDENTIALS = {
   sessionCookie: 'fake-session-cookie-4f2a9c',
   /** A Discord interaction's token: it answers for the interaction for 15 minutes. */
   interactionToken: 'fake-interaction-token-77d1',
+  /** Monitors' hooks (test/monitors/): Alertmanager's bearer token and basic auth, the signing secret. */
+  monitors: {
+    alertmanagerToken: 'fake-alertmanager-token-5b1e',
+    alertmanagerPassword: 'fake-alertmanager-password-93c0',
+    statusHookSecret: 'whsec_aGVyYWxkLXRlc3Qtc3RhdHVzLWhvb2stc2VjcmV0LTAwMDE=',
+  },
   /** Wrong ones, that the fakes refuse: a person typed them all the same, and they are as secret. */
   wrong: {
     twitterAppSecret: 'not-the-secret',

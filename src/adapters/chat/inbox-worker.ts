@@ -8,6 +8,7 @@
 import type { PromptPress, PromptReply } from '../../automation/prompts.js';
 import type { Clock, CommandInput, Outcome, PreviewAction } from '../../bot/handle-command.js';
 import type { Logger } from '../../logger.js';
+import type { Receipt } from '../../monitors/monitors.js';
 import type { ProposalPress } from '../../monitors/proposal.js';
 import type { InboxRow } from '../../store/inbox.js';
 import type { ChatCommands, ChatInboxStorage, ChatPrompts, ChatProposals } from './chat-core.js';
@@ -30,9 +31,14 @@ export type Work =
   /** A press on a proposal's button (issue 17); answered as a question's answer is. */
   | { kind: 'proposal'; press: ProposalPress }
   /** Decided at the door without the core (a command the platform's form could not express). */
-  | { kind: 'answer'; outcome: Outcome };
+  | { kind: 'answer'; outcome: Outcome }
+  /** A monitor's notification (issue 17, src/monitors/hooks.ts): proposals change in the row's transaction. */
+  | { kind: 'monitor'; receive: () => Receipt };
 
 export type Done = { kind: 'outcome'; outcome: Outcome } | { kind: 'prompt'; reply: PromptReply };
+
+/** A monitor's row is answered at the door (the hook's HTTP response): its receipt is only logged. */
+type Worked = Done | { kind: 'monitor'; receipt: Receipt };
 
 export interface Surface {
   platform: string;
@@ -79,7 +85,7 @@ function runWork(
   work: Work,
   typedAt: number,
   proposals?: ChatProposals,
-): Done {
+): Worked {
   switch (work.kind) {
     case 'handle':
       return { kind: 'outcome', outcome: core.handle({ ...work.input, typedAt }) };
@@ -102,6 +108,8 @@ function runWork(
         kind: 'prompt',
         reply: proposals ? proposals.pressProposal(work.press) : { kind: 'note', text: NO_PROPOSALS },
       };
+    case 'monitor':
+      return { kind: 'monitor', receipt: work.receive() };
   }
 }
 
@@ -132,7 +140,7 @@ export function createConversation(options: ConversationOptions): Conversation {
 
   async function work(row: InboxRow, surface: Surface): Promise<void> {
     const where = { requestId: row.requestId, inbox: row.id, kind: row.kind };
-    let done: Done;
+    let done: Worked;
     let open = false;
     try {
       const todo = await surface.prepare(row);
@@ -151,7 +159,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       return;
     }
     worked++;
-    keep(surface.answer(row, done, open));
+    if (done.kind !== 'monitor') keep(surface.answer(row, done, open));
   }
 
   async function drain(): Promise<void> {
