@@ -18,6 +18,7 @@ import { type Config, loadConfig } from './config.js';
 import { STATUS_BLOG_EPILOGUE, STATUS_BLOG_STORY } from './demo/status-blog.js';
 import { EXIT } from './exit-codes.js';
 import { type Logger, loggerFor } from './logger.js';
+import { createShellBoard } from './monitors/shell-board.js';
 import { acquireDataLock, type DataLock, DataLockedError, runningHolder } from './ops/data-lock.js';
 import { type DeliveryPlan, readDeliveryPlan, writeDeliveryPlan } from './ops/delivery-plan.js';
 import { guardProcess } from './process-guard.js';
@@ -334,6 +335,10 @@ async function start(io: Io): Promise<number> {
     const stopPrompts = herald.servePrompts('shell', async (question) => {
       io.stdout.write(`\n${question.line}\n`);
     });
+    // Monitors' proposals (issue 17) are lines at the prompt too.
+    const stopBoard = herald.monitors.addBoard(
+      createShellBoard({ write: (t) => io.stdout.write(`\n${t}\n`) }),
+    );
     // Once every surface that can be asked a question is on: what fell due while Herald was down is done
     // now, then each step at its time (docs/maintenance.md).
     herald.scheduler.start(SCHEDULER_POLL_MS);
@@ -347,6 +352,7 @@ async function start(io: Io): Promise<number> {
     stopNotices();
     await herald.scheduler.stop();
     stopPrompts();
+    stopBoard();
     // Chat first: new requests are refused (not acknowledged: the platforms retry), the inbox's worker
     // finishes the row in hand; the server closes after, and the database last (herald.close()).
     await chat.stop();

@@ -67,7 +67,16 @@ export interface Drafted {
 }
 
 const quoted = (text: string): string => `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-const isoMinute = (at: number): string => `${new Date(at).toISOString().slice(0, 16)}Z`;
+/**
+ * ` --at 2026-12-03T21:39:05Z`: the event time, to the second, never before `notBefore` (when the incident
+ * opened: the core refuses an earlier one); left out when that would be in the future.
+ */
+function atOption(at: number, notBefore: number, now: number): string {
+  const exact = Math.max(at, notBefore);
+  const down = Math.floor(exact / 1000) * 1000;
+  const t = down >= notBefore ? down : down + 1000;
+  return t > now ? '' : ` --at ${new Date(t).toISOString().slice(0, 19)}Z`;
+}
 
 /** One system's components: a change command names one system (the one with the most alerting services). */
 export function oneSystem(components: readonly ComponentKey[]): ComponentKey[] {
@@ -120,7 +129,7 @@ export function draftProposal(options: {
       'operational',
       kind.at,
     );
-    command = `resolve ${kind.incident.id} ${quoted(text)} --at ${isoMinute(kind.at)}`;
+    command = `resolve ${kind.incident.id} ${quoted(text)}${atOption(kind.at, kind.incident.openedAt, now)}`;
     state = 'operational';
   } else {
     const template = templates.message || DEFAULT_MESSAGES[facts.state];
@@ -128,7 +137,7 @@ export function draftProposal(options: {
     const title = templates.title
       ? ` --title ${quoted(fillText(templates.title, { ...componentValues(settings.catalog, components), state: facts.state, time: templateTime(facts.firingSince), summary: facts.summary, count: String(facts.alertCount) }).trim())}`
       : '';
-    const at = ` --at ${isoMinute(Math.min(facts.firingSince, now))}`;
+    const at = atOption(facts.firingSince, kind.kind === 'update' ? kind.incident.openedAt : 0, now);
     if (kind.kind === 'update') {
       command = `update ${kind.incident.id} ${quoted(text)}${at}${title}`;
     } else {

@@ -66,7 +66,7 @@ describe('Alertmanager → Herald', () => {
     });
     // The configured component's template, in the provider's voice; the time in UTC and the client zones.
     expect(p.command).toMatch(
-      /^nc018 smtp down "We are aware of a problem with outgoing mail \(SMTP\) on server NC018 since \d\d:\d\d UTC, and are working on it\. You may not be able to send email for now\." --at \d{4}-\d\d-\d\dT\d\d:\d\dZ$/,
+      /^nc018 smtp down "We are aware of a problem with outgoing mail \(SMTP\) on server NC018 since \d\d:\d\d UTC, and are working on it\. You may not be able to send email for now\." --at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
     );
     expect(p.title).toBe('SMTP on NC018 shut down');
     expect(p.text).toMatch(
