@@ -3,8 +3,9 @@
 
 import path from 'node:path';
 import type { Router } from 'express';
-import type { DeliveryNotice } from './adapters/chat/chat-core.js';
+import type { ChatProposals, DeliveryNotice } from './adapters/chat/chat-core.js';
 import { type Conversation, createConversation } from './adapters/chat/inbox-worker.js';
+import { createProposalPresses } from './adapters/chat/proposal-presses.js';
 import { createDryRunOutlet } from './adapters/outlets/dry-run.js';
 import type { Outlet } from './adapters/outlets/outlet.js';
 import { createSiteOutlet, type SiteOutlet } from './adapters/outlets/site.js';
@@ -38,6 +39,7 @@ import { createMetrics, type HeraldMetrics, type PendingSummary } from './metric
 import { createMonitorHooks } from './monitors/hooks.js';
 import { readProposalsCommand, renderProposalList } from './monitors/list-text.js';
 import { createMonitors, type Monitors } from './monitors/monitors.js';
+import type { ProposalBoard } from './monitors/proposal.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import { newRequestId } from './request-id.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
@@ -204,6 +206,8 @@ export interface ChatAdapters {
   routes: Array<{ path: string; router: Router }>;
   /** The inbox and its worker, shared by Slack and Discord (src/adapters/chat/inbox-worker.ts). */
   conversation: Conversation;
+  /** The monitors' proposals in the staff channels (issue 17): one board per platform with a staff channel. */
+  proposalBoards: ProposalBoard[];
   /** Connects what connects (Socket Mode, the Discord gateway), after the server listens; starts the worker. */
   start(): Promise<void>;
   /**
@@ -223,8 +227,10 @@ export async function createChatAdapters(
   const { config } = herald;
   const adapters: Array<{ router?: Router | null; start(): Promise<void>; stop(): Promise<void> }> = [];
   const routes: ChatAdapters['routes'] = [];
+  const proposalBoards: ProposalBoard[] = [];
+  const removeBoards: Array<() => void> = [];
   // One inbox and one worker for Slack and Discord together: one order of arrival, one transaction each.
-  const conversation = createConversation({ core: herald, clock, log });
+  const conversation = createConversation({ core: herald, clock, log, proposals: chatProposals(herald) });
   const common = {
     chat: config.chat,
     core: herald,
@@ -253,6 +259,7 @@ export async function createChatAdapters(
     const slack = createSlackAdapter({ ...common, config: config.slack });
     adapters.push(slack);
     routes.push(...slack.routes);
+    if (slack.proposalBoard) proposalBoards.push(slack.proposalBoard);
   }
   // The subscriber routes (sign-up, confirm, manage, unsubscribe) ride with the chat routes onto the server.
   routes.push({ path: SUBSCRIBER_ROUTES_PATH, router: herald.subscriberFront.router });
@@ -260,24 +267,34 @@ export async function createChatAdapters(
     const { createDiscordAdapter, DISCORD_INTERACTIONS_PATH } = await import('./adapters/chat/discord.js');
     const discord = createDiscordAdapter({ ...common, config: config.discord });
     adapters.push(discord);
+    if (discord.proposalBoard) proposalBoards.push(discord.proposalBoard);
     if (discord.router) routes.push({ path: DISCORD_INTERACTIONS_PATH, router: discord.router });
   }
   return {
     routes,
     conversation,
+    proposalBoards,
     async start() {
       try {
         for (const a of adapters) await a.start();
+        // The monitors' proposals in the staff channels (issue 17), once the adapters run.
+        for (const board of proposalBoards) removeBoards.push(herald.monitors.addBoard(board));
       } finally {
         // What a previous run left pending is finished even if a platform is down (answers may fail).
         conversation.start();
       }
     },
     async stop() {
+      for (const remove of removeBoards.splice(0)) remove();
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await conversation.stop();
     },
   };
+}
+
+/** The presses on the monitors' proposals (issue 17), for the chat inbox's worker. */
+export function chatProposals(herald: Pick<Herald, 'monitors'>): ChatProposals {
+  return createProposalPresses(herald.monitors);
 }
 
 /** The social outlets that run dry for want of credentials. */

@@ -239,6 +239,8 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: secret,
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
   SLACK_ANNOUNCE_CHANNEL: secret,
+  /** Where proposals from the monitors are shown to staff (issue 17). */
+  SLACK_STAFF_CHANNEL: secret,
   DISCORD_TOKEN: secret,
   DISCORD_APPLICATION_ID: secret,
   DISCORD_PUBLIC_KEY: z.preprocess(
@@ -256,6 +258,8 @@ const envSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.string().min(32, 'expected at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   ),
+  /** Where proposals from the monitors are shown to staff (issue 17); the bot posts them (DISCORD_TOKEN). */
+  DISCORD_STAFF_CHANNEL: secret,
   // The monitors' hooks (docs/monitors.md): each is refused (401) while its secret is unset.
   HERALD_ALERTMANAGER_TOKEN: secret,
   HERALD_ALERTMANAGER_USER: secret,
@@ -300,6 +304,11 @@ export interface SlackConfig {
   apiUrl: string;
   /** Channel id every published post is announced in, threaded per incident; null: no announcements. */
   announceChannel: string | null;
+  /**
+   * Channel id where the monitors' proposals are shown to staff, with Publish / Edit / Dismiss:
+   * SLACK_STAFF_CHANNEL, else the first of staff.slack.channels; null: not shown on Slack.
+   */
+  staffChannel?: string | null;
 }
 
 /** Discord: the gateway when a bot token is set; the HTTP interactions endpoint when a public key is. */
@@ -309,6 +318,8 @@ export interface DiscordConfig {
   publicKey: string | null;
   apiUrl: string;
   announceChannel: string | null;
+  /** Channel id where the monitors' proposals are shown to staff (DISCORD_STAFF_CHANNEL); null: not shown. */
+  staffChannel?: string | null;
 }
 
 export interface ChatConfig {
@@ -512,7 +523,10 @@ function credentialProblems(e: Env): string[] {
       'environment: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) with SLACK_BOT_TOKEN',
     );
   }
-  if (!e.SLACK_BOT_TOKEN && (e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_ANNOUNCE_CHANNEL)) {
+  if (
+    !e.SLACK_BOT_TOKEN &&
+    (e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_ANNOUNCE_CHANNEL || e.SLACK_STAFF_CHANNEL)
+  ) {
     chat.push('environment: Slack settings are set but SLACK_BOT_TOKEN is not');
   }
   if ((e.DISCORD_TOKEN || e.DISCORD_PUBLIC_KEY) && !e.DISCORD_APPLICATION_ID) {
@@ -522,6 +536,9 @@ function credentialProblems(e: Env): string[] {
     chat.push(
       'environment: DISCORD_ANNOUNCE_CHANNEL needs DISCORD_TOKEN (announcements are sent by the bot)',
     );
+  }
+  if (e.DISCORD_STAFF_CHANNEL && !e.DISCORD_TOKEN) {
+    chat.push('environment: DISCORD_STAFF_CHANNEL needs DISCORD_TOKEN (proposals are posted by the bot)');
   }
   return [
     ...chat,
@@ -678,6 +695,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             appToken: e.SLACK_APP_TOKEN ?? null,
             apiUrl: e.SLACK_API_URL,
             announceChannel: e.SLACK_ANNOUNCE_CHANNEL ?? null,
+            staffChannel: e.SLACK_STAFF_CHANNEL ?? file.staff.slack.channels[0] ?? null,
           }
         : null,
       discord:
@@ -688,6 +706,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
               publicKey: e.DISCORD_PUBLIC_KEY ?? null,
               apiUrl: e.DISCORD_API_URL,
               announceChannel: e.DISCORD_ANNOUNCE_CHANNEL ?? null,
+              staffChannel: e.DISCORD_STAFF_CHANNEL ?? null,
             }
           : null,
       chat: { preview: file.chat.preview, previewTtlMs: file.chat.previewMinutes * 60_000 },

@@ -19,6 +19,8 @@ export const FAKE_DISCORD_TOKEN = TEST_CREDENTIALS.discordToken;
 export const FAKE_APPLICATION_ID = '1100000000000000001';
 export const FAKE_GUILD_ID = '1100000000000000002';
 export const FAKE_CHANNEL_ID = '1100000000000000003';
+/** Where the monitors' proposals are shown (DISCORD_STAFF_CHANNEL). */
+export const FAKE_STAFF_CHANNEL_ID = '1100000000000000005';
 export const FAKE_BOT_USER = { id: '1100000000000000004', username: 'herald', discriminator: '0', bot: true };
 
 export interface FakeDiscordRequest {
@@ -69,6 +71,8 @@ export interface FakeDiscord {
   followUps: FakeInteractionMessage[];
   commandPuts: Array<{ guildId: string | null; authorization: string | null; body: unknown }>;
   messages: FakeMessage[];
+  /** Edits of channel messages (PATCH /channels/:id/messages/:id); the message in `messages` is changed. */
+  messageEdits: Array<{ channelId: string; messageId: string; body: Record<string, unknown> }>;
   threads: FakeThread[];
   /** Direct-message channels the bot opened (POST /users/@me/channels): channel id by the user's id. */
   dms: Map<string, string>;
@@ -121,6 +125,7 @@ const ROUTES: Array<[method: string, pattern: RegExp, route: string]> = [
   ],
   ['GET', /^\/channels\/(\d+)$/, 'GET /channels/:id'],
   ['POST', /^\/channels\/(\d+)\/messages$/, 'POST /channels/:id/messages'],
+  ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, 'PATCH /channels/:id/messages/:id'],
   ['POST', /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/, 'POST /channels/:id/messages/:id/threads'],
 ];
 
@@ -142,6 +147,7 @@ export async function startFakeDiscord(
   const followUps: FakeInteractionMessage[] = [];
   const commandPuts: FakeDiscord['commandPuts'] = [];
   const messages: FakeMessage[] = [];
+  const messageEdits: FakeDiscord['messageEdits'] = [];
   const threads: FakeThread[] = [];
   const dms = new Map<string, string>();
   const identifies: Array<Record<string, unknown>> = [];
@@ -159,7 +165,10 @@ export async function startFakeDiscord(
 
   const isBot = (auth: string | null) => auth === `Bot ${token}`;
   const channelExists = (id: string) =>
-    id === FAKE_CHANNEL_ID || threads.some((t) => t.id === id) || [...dms.values()].includes(id);
+    id === FAKE_CHANNEL_ID ||
+    id === FAKE_STAFF_CHANNEL_ID ||
+    threads.some((t) => t.id === id) ||
+    [...dms.values()].includes(id);
 
   function takeFault(route: string): DiscordFault | null {
     if (!fault || fault.left <= 0 || (fault.route && fault.route !== route)) return null;
@@ -299,6 +308,18 @@ export async function startFakeDiscord(
         if (nonce) nonces.set(nonce, m);
         return json(200, messageJson(m));
       }
+      case 'PATCH /channels/:id/messages/:id': {
+        if (!isBot(auth)) return error(401, 0, '401: Unauthorized');
+        const [channelId = '', messageId = ''] = params;
+        const found = messages.find((m) => m.id === messageId && m.channelId === channelId);
+        if (!found) return error(404, 10008, 'Unknown Message');
+        if (typeof b.content === 'string' && [...b.content].length > 2000)
+          return error(400, 50035, 'Invalid Form Body');
+        found.body = { ...found.body, ...b };
+        if (typeof b.content === 'string') found.content = b.content;
+        messageEdits.push({ channelId, messageId, body: b });
+        return json(200, messageJson(found));
+      }
       case 'POST /channels/:id/messages/:id/threads': {
         if (!isBot(auth)) return error(401, 0, '401: Unauthorized');
         const [channelId = '', messageId = ''] = params;
@@ -402,6 +423,7 @@ export async function startFakeDiscord(
     followUps,
     commandPuts,
     messages,
+    messageEdits,
     threads,
     dms,
     identifies,

@@ -22,6 +22,8 @@ export const FAKE_SLACK = {
   botId: 'B0HERALD',
   announceChannel: 'C0ANNOUNCE',
   commandChannel: 'C0OPS',
+  /** Where the monitors' proposals are shown (SLACK_STAFF_CHANNEL). */
+  staffChannel: 'C0STAFF',
 };
 
 /** The app's direct-message channel with a user: where chat.postMessage to their user id writes. */
@@ -81,6 +83,8 @@ export interface FakeSlack {
   messages: FakeMessage[];
   responses: FakeResponse[];
   views: FakeView[];
+  /** chat.update calls that changed a message (the message itself is changed in `messages`). */
+  updates: Array<{ channel: string; ts: string; text: string; blocks: unknown[] }>;
   /** User groups with their members (usergroups.list). */
   usergroups: Array<{ id: string; handle: string; users: string[] }>;
   setFault(fault: SlackFault | null): void;
@@ -130,6 +134,7 @@ export async function startFakeSlack(options: { now?: () => number } = {}): Prom
   const messages: FakeMessage[] = [];
   const responses: FakeResponse[] = [];
   const views: FakeView[] = [];
+  const updates: FakeSlack['updates'] = [];
   const usergroups: FakeSlack['usergroups'] = [];
   const sockets = new Set<WebSocket>();
   const acks = new Map<string, (ack: { envelope_id: string; payload?: unknown }) => void>();
@@ -168,7 +173,8 @@ export async function startFakeSlack(options: { now?: () => number } = {}): Prom
         const asked = String(args.channel ?? '');
         // To a user id, Slack writes in the app's direct messages with them, and answers that channel's id.
         const channel = /^[UW][A-Z0-9]+$/.test(asked) ? dmChannelOf(asked) : asked;
-        if (channel !== FAKE_SLACK.announceChannel && channel === asked) return fail('channel_not_found');
+        const known = [FAKE_SLACK.announceChannel, FAKE_SLACK.staffChannel];
+        if (!known.includes(channel) && channel === asked) return fail('channel_not_found');
         const thread = typeof args.thread_ts === 'string' ? args.thread_ts : null;
         if (thread && !messages.some((m) => m.ts === thread && m.channel === channel && !m.thread_ts))
           return fail('thread_not_found');
@@ -183,6 +189,16 @@ export async function startFakeSlack(options: { now?: () => number } = {}): Prom
         };
         messages.push(message);
         return { ok: true, channel, ts: message.ts, message: { text: message.text, ts: message.ts } };
+      }
+      case 'chat.update': {
+        const channel = String(args.channel ?? '');
+        const found = messages.find((m) => m.channel === channel && m.ts === args.ts);
+        if (!found) return fail('message_not_found');
+        if (typeof args.text !== 'string' && !Array.isArray(args.blocks)) return fail('no_text');
+        found.text = String(args.text ?? '');
+        found.blocks = Array.isArray(args.blocks) ? args.blocks : [];
+        updates.push({ channel, ts: found.ts, text: found.text, blocks: found.blocks });
+        return { ok: true, channel, ts: found.ts, text: found.text };
       }
       case 'conversations.history':
       case 'conversations.replies': {
@@ -326,6 +342,7 @@ export async function startFakeSlack(options: { now?: () => number } = {}): Prom
     messages,
     responses,
     views,
+    updates,
     usergroups,
     setFault(next) {
       fault = next ? { ...next, left: next.times ?? 1 } : null;

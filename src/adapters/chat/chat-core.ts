@@ -6,6 +6,7 @@
 import type { PromptPress, PromptReply, PromptSender } from '../../automation/prompts.js';
 import type { CommandInput, Outcome, PreviewAction } from '../../bot/handle-command.js';
 import type { Platform } from '../../bot/types.js';
+import type { ProposalPress } from '../../monitors/proposal.js';
 import type { InboxStore } from '../../store/inbox.js';
 import type { DeliveryNotice } from '../../templates/reply/model.js';
 
@@ -44,3 +45,12 @@ export interface ChatInboxStorage {
 }
 
 export type ChatCore = ChatCommands & ChatDeliveryEvents & ChatPrompts & ChatInboxStorage;
+
+/**
+ * The presses on a proposal's buttons (issue 17): Publish, Edit (with the edited command) and Dismiss, from
+ * the inbox's worker. Only staff may press (the commands' own check); the answer is said to the presser
+ * (a recorded post with its deliveries, a refusal, or a note such as "already published").
+ */
+export interface ChatProposals {
+  pressProposal(press: ProposalPress): PromptReply;
+}

@@ -15,10 +15,16 @@ import {
   MessageFlags,
 } from 'discord.js';
 import type { Clock } from '../../bot/handle-command.js';
+import { mayChange } from '../../bot/permissions.js';
 import type { Actor } from '../../bot/types.js';
 import type { ChatConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { ChatMetrics } from '../../metrics.js';
+import {
+  parseProposalButtonId,
+  parseProposalModalId,
+  proposalEditModal,
+} from '../../templates/discord/proposal.js';
 import {
   type DiscordMessage,
   type DiscordRenderContext,
@@ -83,6 +89,8 @@ export interface DiscordDoorOptions {
   /** Previews this process showed, for the Edit button. */
   previews: ReadonlyMap<string, PreviewNote>;
   metrics?: ChatMetrics;
+  /** A proposal's command, for its Edit form (issue 17): the board keeps the ones it shows. */
+  proposalCommand?: (proposalId: number) => string | undefined;
 }
 
 /** Takes one interaction: answers it, or appends it to the inbox and then acknowledges it. */
@@ -128,6 +136,8 @@ export function createDiscordDoor(
       await append(i, 'prompt', question);
       return respond(deferredUpdate);
     }
+    const proposal = parseProposalButtonId(i.data.custom_id);
+    if (proposal) return onProposalButton(i, proposal, respond);
     const button = parseButtonId(i.data.custom_id);
     if (!button) {
       const refusal = { kind: 'refused', code: 'syntax', message: 'this button is not Herald’s' } as const;
@@ -148,8 +158,46 @@ export function createDiscordDoor(
     return respond(deferredUpdate);
   }
 
+  /**
+   * A proposal's button (issue 17): Publish and Dismiss into the inbox, answered privately; Edit opens the
+   * preview's form at once, for staff only (the commands' own check).
+   */
+  async function onProposalButton(
+    i: APIMessageComponentInteraction,
+    button: NonNullable<ReturnType<typeof parseProposalButtonId>>,
+    respond: Respond,
+  ): Promise<void> {
+    if (button.action !== 'edit') {
+      await append(i, 'proposal', { proposal: { id: button.proposalId, action: button.action } });
+      return respond(deferred);
+    }
+    const allowed = mayChange(actorOf(i), ctx.settings.staff);
+    const text = o.proposalCommand?.(button.proposalId);
+    if (!allowed.allowed || text === undefined) {
+      const message = allowed.allowed
+        ? 'this proposal can no longer be edited here (it was settled, or Herald restarted); publish or dismiss it, or type the command yourself'
+        : allowed.reason;
+      const code = allowed.allowed ? 'syntax' : 'not_staff';
+      return respond(ephemeral(renderOutcome({ kind: 'refused', code, message }, ctx)));
+    }
+    return respond({
+      type: InteractionResponseType.Modal,
+      data: proposalEditModal(button.proposalId, text),
+    });
+  }
+
   /** The Edit form's text: a new preview replaces the old one. */
   async function onModal(i: APIModalSubmitInteraction, respond: Respond): Promise<void> {
+    const proposalId = parseProposalModalId(i.data.custom_id);
+    if (proposalId !== null) {
+      const edited = modalText(i.data)?.trim();
+      if (!edited) {
+        const refusal = { kind: 'refused', code: 'empty', message: 'type the command to publish' } as const;
+        return respond(ephemeral(renderOutcome(refusal, ctx)));
+      }
+      await append(i, 'proposal', { proposal: { id: proposalId, action: 'edit', text: edited } });
+      return respond(deferred);
+    }
     const oldId = parseModalId(i.data.custom_id);
     const text = modalText(i.data);
     if (oldId === null || text === null) {

@@ -21,7 +21,7 @@ import type { DeliveryNotice } from './chat-core.js';
 import { renderNote } from './discord-prompts.js';
 import { type Done, REPLY_WINDOW_MS, type Surface, type Work } from './inbox-worker.js';
 
-export type DiscordKind = 'command' | 'preview' | 'publish' | 'cancel' | 'edit' | 'prompt';
+export type DiscordKind = 'command' | 'preview' | 'publish' | 'cancel' | 'edit' | 'prompt' | 'proposal';
 
 /** Where an interaction is answered: its application and token (valid for 15 minutes). */
 export interface ReplyAddress {
@@ -38,6 +38,8 @@ export type DiscordPayload = ReplyAddress & { actor: Actor } & (
     /** An edited preview: the new text, and whether it came from the preview's own message. */
     | { text: string; replaces: string; inMessage: boolean }
     | { promptId: number; answer: string }
+    /** A press on a proposal's button (issue 17); `text` is Edit's command. */
+    | { proposal: { id: number; action: 'publish' | 'edit' | 'dismiss'; text?: string } }
   );
 
 type Recorded = Extract<Outcome, { kind: 'recorded' }>;
@@ -190,6 +192,17 @@ export function createDiscordSurface(o: DiscordSurfaceOptions): DiscordSurface {
       return { kind: 'answer', outcome: { kind: 'refused', code: 'syntax', message: p.refusal } };
     if ('promptId' in p)
       return { kind: 'prompt', press: { promptId: p.promptId, answer: p.answer, actor: p.actor, ...ids } };
+    if ('proposal' in p) {
+      const { id, action, text } = p.proposal;
+      const press = {
+        proposalId: id,
+        action,
+        actor: p.actor,
+        ...(text === undefined ? {} : { text }),
+        ...ids,
+      };
+      return { kind: 'proposal', press };
+    }
     if ('previewId' in p) {
       const action = { previewId: p.previewId, actor: p.actor, ...ids };
       return row.kind === 'publish' ? { kind: 'confirm', action } : { kind: 'cancel', action };
@@ -209,6 +222,14 @@ export function createDiscordSurface(o: DiscordSurfaceOptions): DiscordSurface {
 
   async function answer(row: InboxRow, done: Done, open: boolean): Promise<void> {
     const p = row.payload as DiscordPayload;
+    if ('proposal' in p && done.kind === 'prompt') {
+      // Said privately to the presser (the deferred answer); the proposal's message says it for everyone.
+      const reply = done.reply;
+      const body = reply.kind === 'note' ? renderNote(reply.text) : renderOutcome(reply.outcome, ctx);
+      if (!open) return direct(p.actor, body);
+      if (reply.kind === 'outcome' && reply.outcome.kind === 'recorded') return track(row, p, reply.outcome);
+      return editOriginal(p, body);
+    }
     if (done.kind === 'prompt') {
       const reply = done.reply;
       // A completion replaces the question (its buttons go); anything else is said privately.

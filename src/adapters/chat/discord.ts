@@ -28,6 +28,7 @@ import type { ChatCore } from './chat-core.js';
 import { createAutocomplete } from './discord-autocomplete.js';
 import { createDiscordDoor, type Respond } from './discord-door.js';
 import { createDiscordPromptSender } from './discord-prompts.js';
+import { createDiscordProposalBoard, type DiscordProposalBoard } from './discord-proposals.js';
 import { readInteraction } from './discord-shape.js';
 import { createDiscordSurface } from './discord-surface.js';
 import { createInteractionVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './discord-verify.js';
@@ -63,6 +64,8 @@ export interface DiscordAdapter {
   start(): Promise<void>;
   /** Stops taking interactions, waits for answers in flight, and closes the gateway. */
   stop(): Promise<void>;
+  /** The monitors' proposals in the staff channel (issue 17); null without DISCORD_STAFF_CHANNEL and a token. */
+  proposalBoard: DiscordProposalBoard | null;
 }
 
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
@@ -74,6 +77,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const own = options.conversation ? null : createConversation({ core, clock, log });
   const conversation = options.conversation ?? (own as Conversation);
   const surface = createDiscordSurface({ rest, canMessage: Boolean(config.token), chat, ctx, clock, log });
+  // The monitors' proposals (issue 17), posted by the bot in the staff channel.
+  const proposalBoard =
+    config.staffChannel && config.token
+      ? createDiscordProposalBoard({ rest, channel: config.staffChannel, settings, log })
+      : null;
   const door = createDiscordDoor({
     inbox: conversation.inbox,
     chat,
@@ -82,6 +90,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     log,
     autocomplete: createAutocomplete(settings, core),
     previews: surface.previews,
+    ...(proposalBoard ? { proposalCommand: proposalBoard.commandOf } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const work = new Set<Promise<unknown>>();
@@ -175,6 +184,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
   return {
     router: config.publicKey ? createRouter(config.publicKey) : null,
+    proposalBoard,
 
     async start() {
       if (!config.token || client || !accepting) return;

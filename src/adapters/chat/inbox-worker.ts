@@ -9,8 +9,9 @@ import type { PromptPress, PromptReply } from '../../automation/prompts.js';
 import type { Clock, CommandInput, Outcome, PreviewAction } from '../../bot/handle-command.js';
 import type { Logger } from '../../logger.js';
 import type { Receipt } from '../../monitors/monitors.js';
+import type { ProposalPress } from '../../monitors/proposal.js';
 import type { InboxRow } from '../../store/inbox.js';
-import type { ChatCommands, ChatInboxStorage, ChatPrompts } from './chat-core.js';
+import type { ChatCommands, ChatInboxStorage, ChatPrompts, ChatProposals } from './chat-core.js';
 import { createInbox, type Inbox } from './inbox.js';
 import { createTurns } from './turns.js';
 
@@ -27,6 +28,8 @@ export type Work =
   | { kind: 'confirm'; action: PreviewAction }
   | { kind: 'cancel'; action: PreviewAction }
   | { kind: 'prompt'; press: PromptPress }
+  /** A press on a proposal's button (issue 17); answered as a question's answer is. */
+  | { kind: 'proposal'; press: ProposalPress }
   /** Decided at the door without the core (a command the platform's form could not express). */
   | { kind: 'answer'; outcome: Outcome }
   /** A monitor's notification (issue 17, src/monitors/hooks.ts): proposals change in the row's transaction. */
@@ -65,13 +68,24 @@ export interface ConversationOptions {
   core: ChatCommands & ChatPrompts & ChatInboxStorage;
   clock: Clock;
   log: Logger;
+  /** The monitors' proposals (issue 17); without it a press is answered that proposals are off. */
+  proposals?: ChatProposals;
 }
 
 /** Runs a row's work; a command's times are read as of when it was typed (`typedAt`), however late. */
 /** How long a finished inbox row is kept, to recognise a repeated request id. */
 export const INBOX_KEPT_MS = 24 * 3_600_000;
 
-function runWork(core: ChatCommands & ChatPrompts, work: Work, typedAt: number): Worked {
+/** Said to a proposal's press when this Herald has no monitors. */
+const NO_PROPOSALS =
+  'Proposals are not taken by this Herald (no monitors are configured); nothing was published.';
+
+function runWork(
+  core: ChatCommands & ChatPrompts,
+  work: Work,
+  typedAt: number,
+  proposals?: ChatProposals,
+): Worked {
   switch (work.kind) {
     case 'handle':
       return { kind: 'outcome', outcome: core.handle({ ...work.input, typedAt }) };
@@ -89,6 +103,11 @@ function runWork(core: ChatCommands & ChatPrompts, work: Work, typedAt: number):
       return { kind: 'prompt', reply: core.answerPrompt(work.press) };
     case 'answer':
       return { kind: 'outcome', outcome: work.outcome };
+    case 'proposal':
+      return {
+        kind: 'prompt',
+        reply: proposals ? proposals.pressProposal(work.press) : { kind: 'note', text: NO_PROPOSALS },
+      };
     case 'monitor':
       return { kind: 'monitor', receipt: work.receive() };
   }
@@ -127,7 +146,12 @@ export function createConversation(options: ConversationOptions): Conversation {
       const todo = await surface.prepare(row);
       const now = clock.now();
       open = now <= row.receivedAt + REPLY_WINDOW_MS;
-      done = store.settle(row.id, now, () => runWork(core, todo, row.receivedAt), todo.kind !== 'preview');
+      done = store.settle(
+        row.id,
+        now,
+        () => runWork(core, todo, row.receivedAt, options.proposals),
+        todo.kind !== 'preview',
+      );
     } catch (error) {
       log.error({ err: error, ...where }, 'chat request failed');
       store.fail(row.id, clock.now(), error instanceof Error ? error.message : String(error));

@@ -13,6 +13,7 @@ import {
   type ButtonValue,
   renderClosedPreview,
   renderOutcome,
+  renderRecorded,
   type SlackMessage,
   SORRY,
 } from '../../templates/slack/blocks.js';
@@ -22,7 +23,7 @@ import { type Answer, type Answers, createAnswer } from './slack-answers.js';
 import type { GroupLookup } from './slack-groups.js';
 
 /** The kinds of Slack rows in the inbox. */
-export type SlackKind = 'command' | 'preview' | 'publish' | 'cancel' | 'prompt';
+export type SlackKind = 'command' | 'preview' | 'publish' | 'cancel' | 'prompt' | 'proposal';
 
 export interface SlackPerson {
   id: string;
@@ -33,11 +34,19 @@ export interface SlackPerson {
 export type SlackPayload =
   | { text: string; user: SlackPerson; channel: string | null; triggerId: string; responseUrl: string }
   | { button: ButtonValue; user: SlackPerson; channel: string | null; responseUrl: string }
-  | { promptId: number; answer: string; user: SlackPerson; channel: string | null; responseUrl: string };
+  | { promptId: number; answer: string; user: SlackPerson; channel: string | null; responseUrl: string }
+  /** A press on a proposal's button (issue 17); `text` is Edit's command (slack-proposals.ts). */
+  | {
+      proposal: { id: number; action: 'publish' | 'edit' | 'dismiss'; text?: string };
+      user: SlackPerson;
+      channel: string | null;
+      responseUrl: string;
+    };
 
 type CommandPayload = Extract<SlackPayload, { text: string }>;
 type ButtonPayload = Extract<SlackPayload, { button: ButtonValue }>;
 type PromptPayload = Extract<SlackPayload, { promptId: number }>;
+type ProposalPayload = Extract<SlackPayload, { proposal: unknown }>;
 
 /** A response_url answered like Bolt's respond() (Bolt's own is gone after a restart). */
 export function respondVia(url: string): RespondFn {
@@ -87,7 +96,8 @@ export function createSlackSurface(o: SlackSurfaceOptions): Surface {
    */
   function answerFor(row: InboxRow, open: boolean): Answer {
     const p = row.payload as SlackPayload;
-    const replaceFirst = row.kind !== 'command' && row.kind !== 'preview';
+    // A proposal's message is the staff channel's, not the presser's: their answer is a message of its own.
+    const replaceFirst = row.kind !== 'command' && row.kind !== 'preview' && row.kind !== 'proposal';
     if (open) return createAnswer(respondVia(p.responseUrl), { replaceFirst, log, now: clock.now });
     let sent = false;
     const direct = async (message: SlackMessage) => {
@@ -181,6 +191,23 @@ export function createSlackSurface(o: SlackSurfaceOptions): Surface {
             press: { promptId: p.promptId, answer: p.answer, actor, requestKey: row.requestId, requestId },
           };
         }
+        case 'proposal': {
+          const p = row.payload as ProposalPayload;
+          // Groups too: only staff may press, by the commands' own check.
+          const actor = await actorOf(p.user, p.channel, true);
+          const { id, action, text } = p.proposal;
+          return {
+            kind: 'proposal',
+            press: {
+              proposalId: id,
+              action,
+              actor,
+              ...(text === undefined ? {} : { text }),
+              requestKey: row.requestId,
+              requestId,
+            },
+          };
+        }
         default:
           throw new Error(`a Slack inbox row of an unknown kind: ${row.kind}`);
       }
@@ -188,6 +215,15 @@ export function createSlackSurface(o: SlackSurfaceOptions): Surface {
 
     async answer(row, done, open) {
       const answer = answerFor(row, open);
+      if (row.kind === 'proposal' && done.kind === 'prompt') {
+        // Said privately to the presser; the proposal's own message says what became of it, for everyone.
+        const reply = done.reply;
+        if (reply.kind === 'note') await answer.whisper(note(reply.text));
+        else if (reply.outcome.kind === 'recorded')
+          await answer.whisper(renderRecorded(reply.outcome, reply.outcome.deliveries, ctx));
+        else if (reply.outcome.kind !== 'preview') await answer.whisper(renderOutcome(reply.outcome, ctx));
+        return;
+      }
       if (done.kind === 'prompt') {
         const reply = done.reply;
         if (reply.kind === 'note') await answer.whisper(note(reply.text));

@@ -19,6 +19,7 @@ import type { Clock } from '../../bot/handle-command.js';
 import type { ChatConfig, SiteConfig, SlackConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { ChatMetrics } from '../../metrics.js';
+import type { ProposalBoard } from '../../monitors/proposal.js';
 import {
   ACTIONS,
   type BlockContext,
@@ -37,6 +38,7 @@ import { registerSlackEdit } from './slack-edit.js';
 import { createGroupLookup } from './slack-groups.js';
 import { SLACK_COMMAND, SLACK_EVENTS_PATH } from './slack-manifest.js';
 import { createSlackPrompts } from './slack-prompts.js';
+import { createSlackProposalBoard, registerSlackProposalPresses } from './slack-proposals.js';
 import { createSlackDoor, SLACK_BODY_LIMIT } from './slack-receiver.js';
 import { createSlackSurface, respondVia, type SlackKind, type SlackPayload } from './slack-surface.js';
 
@@ -68,6 +70,8 @@ export interface SlackAdapter {
   start(): Promise<void>;
   /** Stops taking requests (new ones are not acknowledged, so Slack retries them later). */
   stop(): Promise<void>;
+  /** The monitors' proposals in the staff channel (issue 17); null without a staff channel. */
+  proposalBoard: ProposalBoard | null;
 }
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
@@ -191,6 +195,19 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   registerSlackEdit({ app, core, chat, answers, groups, ctx, log, clock, respondVia });
 
+  // The monitors' proposals (issue 17): their buttons go through the inbox like a preview's.
+  registerSlackProposalPresses({
+    app,
+    take: (triggerId, payload) => take('proposal', triggerId, payload),
+    groups,
+    settings,
+    clock,
+    log,
+  });
+  const proposalBoard = config.staffChannel
+    ? createSlackProposalBoard({ client: app.client, channel: config.staffChannel, settings, log })
+    : null;
+
   const sendPrompt = createSlackPrompts({
     app,
     async take(press) {
@@ -218,6 +235,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   return {
     mode: socket ? 'socket' : 'http',
     routes,
+    proposalBoard,
     async start() {
       await app.init();
       stopServing = [
