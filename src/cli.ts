@@ -153,7 +153,9 @@ function addCommands(program: Command, cli: CliContext): void {
         });
       }),
     );
-  // More commands from other modules, each one line: program.addCommand(xCommand(cli)).
+  // Commands from other modules, one line each: program.addCommand(xCommand(cli)), where xCommand(cli:
+  // CliContext) returns a commander Command whose actions are wrapped in cli.exitWith (src/cli/common.ts).
+  // `herald subscribers list | export | remove <address>`: program.addCommand(subscribersCommand(cli)).
   program
     .command('help')
     .description('the command grammar staff type (herald help <topic>: one topic)')
