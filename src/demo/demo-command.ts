@@ -39,7 +39,9 @@ export async function demoCommand(options: DemoOptions, io: Io): Promise<number>
   }
   const finished = fs.existsSync(path.join(dataDir, DEMO_MARKER));
   if (finished) {
-    io.stdout.write(`Demo: the finished demo in ${root} is used as it is (remove the folder for a fresh one)\n`);
+    io.stdout.write(
+      `Demo: the finished demo in ${root} is used as it is (remove the folder for a fresh one)\n`,
+    );
   } else {
     if (fs.existsSync(path.join(dataDir, 'herald.db'))) {
       io.stderr.write(
