@@ -190,7 +190,7 @@ function addCommands(program: Command, cli: CliContext): void {
         });
       }),
     );
-  // More commands from other modules, each one line: program.addCommand(xCommand(cli)).
+  // Commands from other modules, one line each (their actions wrapped in cli.exitWith, src/cli/common.ts).
   addSubscriberCommands(program, cli);
   program
     .command('help')
