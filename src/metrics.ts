@@ -211,7 +211,7 @@ function createMonitorMetrics(
   }
   if (proposalsByFate) {
     new Gauge({
-      name: 'herald_proposals',
+      name: 'herald_proposals_now',
       help: 'Proposals by fate now (open: shown and waiting), read from the database at scrape.',
       labelNames: ['fate'] as const,
       registers,

@@ -171,7 +171,7 @@ describe('proposals', () => {
     expect(count('expired')).toBeGreaterThan(0);
     for (const fate of ['auto_published', 'expired', 'dismissed', 'edited', 'superseded']) {
       expect(text).toMatch(new RegExp(`^herald_proposals_total\\{event="${fate}"\\} ${count(fate)}$`, 'm'));
-      expect(text).toMatch(new RegExp(`^herald_proposals\\{fate="${fate}"\\} ${count(fate)}$`, 'm'));
+      expect(text).toMatch(new RegExp(`^herald_proposals_now\\{fate="${fate}"\\} ${count(fate)}$`, 'm'));
     }
     expect(text).toMatch(new RegExp(`^herald_proposals_total\\{event="proposed"\\} ${all.length}$`, 'm'));
   });

@@ -472,7 +472,7 @@ export const CLI_ROWS: readonly CliRow[] = [
     what: '--as with no name',
     args: ['run', 'nc018 smtp down "x"', '--as'],
     status: 2,
-    says: /--as needs a name/,
+    says: /option '--as <name>' argument missing/,
   },
   { what: 'only spaces and newlines', args: ['run', ' \n\t '], status: 1, says: /nothing to run/ },
   {
