@@ -8,15 +8,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DISCORD_INTERACTIONS_PATH } from '../../src/adapters/chat/discord.js';
 import type { Proposal } from '../../src/monitors/proposal.js';
 import { PROPOSAL_ACTIONS } from '../../src/templates/slack/proposal.js';
 import { discordText, slackText } from '../chat/surface-contract-worlds.js';
 import {
+  commandInteraction,
   createInteractionSigner,
   FAKE_APPLICATION_ID,
   FAKE_DISCORD_TOKEN,
   FAKE_STAFF_CHANNEL_ID,
   type FakeDiscord,
+  type InteractionSigner,
+  postInteraction,
+  signedHeaders,
   startFakeDiscord,
 } from '../fakes/discord.js';
 import {
@@ -34,14 +39,16 @@ import { HOOK, type MonitorWorld, startMonitorWorld, waitFor } from './world.js'
 
 const STAFF_ROLE = '1600000000000000001';
 const ann = { id: 'U0STAFF', name: 'ann' };
+const anna = { id: '1500000000000000001', username: 'anna', roles: [STAFF_ROLE] };
 
 let slack: FakeSlack;
 let discord: FakeDiscord;
 let world: MonitorWorld;
 let am: RunningAlertmanager;
+let signer: InteractionSigner;
 beforeAll(async () => {
   [slack, discord] = await Promise.all([startFakeSlack(), startFakeDiscord()]);
-  const signer = createInteractionSigner();
+  signer = createInteractionSigner();
   world = await startMonitorWorld({
     env: {
       SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
@@ -182,5 +189,26 @@ describe('Alertmanager → Herald → Slack and Discord', () => {
     expect(buttonOf(m, PROPOSAL_ACTIONS.publish)).toBeTruthy();
     // Nothing is published until staff press Publish.
     expect(world.herald.store.incident(1)?.status).not.toBe('resolved');
+  });
+
+  it('a staff member’s structured /status proposals on Discord lists the open back-up proposal and the published one', async () => {
+    const backUp = proposals().find((p) => p.resolves);
+    if (!backUp) throw new Error('no back-up proposal');
+    const body = commandInteraction({ user: anna, channelId: FAKE_STAFF_CHANNEL_ID }, 'proposals', {
+      scope: 'all',
+    });
+    const text = JSON.stringify(body);
+    const url = new URL(DISCORD_INTERACTIONS_PATH, `${world.url}/`).href;
+    const res = await postInteraction(url, text, signedHeaders(signer, text));
+    expect(res.status).toBe(200);
+    discord.answered(body, res.json);
+    const answer = await waitFor('the answer', () => {
+      const a = discord.answer(String(body.token));
+      return a ? discordText(a as DiscordBody) : undefined;
+    });
+    expect(answer).toContain('Open proposals (1):');
+    expect(answer).toContain(`${backUp.id}. “`);
+    expect(answer).toMatch(/published by ann, post 1\.1/);
+    expect(answer).toContain('Decided:');
   });
 });
