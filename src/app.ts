@@ -37,7 +37,7 @@ import { checkHealth, type HealthReport } from './health.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type HeraldMetrics, type PendingSummary } from './metrics.js';
 import { createMonitorHooks } from './monitors/hooks.js';
-import { readProposalsCommand, renderProposalList } from './monitors/list-text.js';
+import { renderProposalList } from './monitors/list-text.js';
 import { createMonitors, type Monitors } from './monitors/monitors.js';
 import type { ProposalBoard } from './monitors/proposal.js';
 import { createPublisher, type Publisher } from './publisher.js';
@@ -388,6 +388,10 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     clock,
     refusals,
     subscribers: config.subscribers ? store.subscribers : null,
+    // `/status proposals [all]` (issue 17); `monitors` is made below, and asked only once Herald runs.
+    proposals: {
+      listText: (all) => renderProposalList(monitors.list({ limit: all ? 100 : 60 }), all),
+    },
   });
   const site = createSiteOutlet({
     store,
@@ -572,12 +576,6 @@ export function createHerald(config: Config, options: HeraldOptions): Herald {
     },
     handle(input) {
       const command = identified(input);
-      // `/status proposals [all]` (issue 17): read-only, answered as text on every surface.
-      const asked = readProposalsCommand(command.text);
-      if (asked) {
-        const list = monitors.list({ limit: asked.all ? 100 : 60 });
-        return logged(command, { kind: 'help', text: renderProposalList(list, asked.all) });
-      }
       return logged(command, commands.handle(command));
     },
     preview(input, ttlMs) {

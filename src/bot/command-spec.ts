@@ -17,6 +17,7 @@ export type SubcommandId =
   | 'deliveries'
   | 'retry'
   | 'subscribers'
+  | 'proposals'
   | 'help';
 
 /** Every subcommand, in the order help lists them. */
@@ -33,6 +34,7 @@ export const SUBCOMMAND_ORDER: readonly SubcommandId[] = [
   'deliveries',
   'retry',
   'subscribers',
+  'proposals',
   'help',
 ];
 
@@ -312,6 +314,16 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandId, SubcommandSpec>> = 
     options: [],
     required: [],
     examples: ['/status subscribers'],
+  },
+  proposals: {
+    id: 'proposals',
+    usage: '/status proposals [all]',
+    summary:
+      'Show the monitors’ open proposals with their command, and what became of the latest (staff only).',
+    args: [{ name: 'scope', description: '`all` for every decided proposal, not only the latest' }],
+    options: [],
+    required: [],
+    examples: ['/status proposals', '/status proposals all'],
   },
   help: {
     id: 'help',

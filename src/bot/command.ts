@@ -81,6 +81,8 @@ export type Command =
   | { kind: 'retry'; post: PostRef | null }
   /** Subscriber counts for staff (issue 16). */
   | { kind: 'subscribers' }
+  /** The monitors' proposals for staff (issue 17); `all`: every decided one, not only the latest. */
+  | { kind: 'proposals'; all: boolean }
   | { kind: 'help'; topic: string | null };
 
 export type CommandKind = Command['kind'];

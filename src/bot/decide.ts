@@ -13,7 +13,7 @@ import type { Actor, ComponentKey, ComponentState, Incident, Post } from './type
 /** The commands that write a post, a correction or a retraction. */
 export type WritingCommand = Exclude<
   Command,
-  { kind: 'list' | 'help' | 'deliveries' | 'retry' | 'subscribers' }
+  { kind: 'list' | 'help' | 'deliveries' | 'retry' | 'subscribers' | 'proposals' }
 >;
 export type StateView = Omit<StateRepository, 'apply'>;
 

@@ -13,6 +13,7 @@ import type {
   Applied,
   HandledRequest,
   Preview,
+  ProposalLister,
   RefusalLog,
   StateRepository,
   Store,
@@ -84,6 +85,8 @@ export interface CommandDeps {
   newId?: () => string;
   /** The subscriber counts for `/status subscribers`; left out or null: subscriptions are off. */
   subscribers?: SubscriberCounter | null;
+  /** `/status proposals` as text (src/monitors/list-text.ts); left out: no monitors, nothing proposed. */
+  proposals?: ProposalLister | null;
 }
 
 type Written = { ok: true; decision: Decision; applied: Applied; incident: Incident; post: Post | null };
@@ -230,6 +233,13 @@ export function createCommandHandler(deps: CommandDeps): CommandService {
         const permission = mayChange(input.actor, settings.staff);
         if (!permission.allowed) return { outcome: refused(input, now, 'not_staff', permission.reason) };
         return { outcome: { kind: 'subscribers', at: now, summary: deps.subscribers?.counts() ?? null } };
+      }
+      case 'proposals': {
+        // Staff only: a proposal is an unpublished draft about an outage, the provider's business until published.
+        const permission = mayChange(input.actor, settings.staff);
+        if (!permission.allowed) return { outcome: refused(input, now, 'not_staff', permission.reason) };
+        const text = deps.proposals?.listText(cmd.all) ?? 'No proposals: no monitor has reported a problem.';
+        return { outcome: { kind: 'help', text } };
       }
       default: {
         const permission = mayChange(input.actor, settings.staff);

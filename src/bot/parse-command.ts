@@ -136,6 +136,12 @@ export function parseCommand(text: string, ctx: ParseContext): Result<Command> {
       if (p.before.length + p.quoted.length > 0)
         return refuse('syntax', `\`subscribers\` takes nothing after it. Usage: ${usage(id)}`);
       return accept({ kind: 'subscribers' });
+    case 'proposals': {
+      const [scope, ...extra] = p.before;
+      if (extra.length + p.quoted.length > 0 || (scope && scope.text.toLowerCase() !== 'all'))
+        return refuse('syntax', `\`proposals\` takes only \`all\` after it. Usage: ${usage(id)}`);
+      return accept({ kind: 'proposals', all: scope !== undefined });
+    }
     case 'deliveries':
     case 'retry': {
       const extra = [...p.before.slice(1), ...p.quoted];

@@ -289,3 +289,8 @@ export interface SubscriberSummary {
 export interface SubscriberCounter {
   counts(): SubscriberSummary;
 }
+
+/** The monitors' proposals as staff read them (`/status proposals [all]`), rendered as plain text. */
+export interface ProposalLister {
+  listText(all: boolean): string;
+}

@@ -155,7 +155,8 @@ export function draftProposal(options: {
     cmd.kind === 'help' ||
     cmd.kind === 'deliveries' ||
     cmd.kind === 'retry' ||
-    cmd.kind === 'subscribers'
+    cmd.kind === 'subscribers' ||
+    cmd.kind === 'proposals'
   ) {
     return 'not a command that writes';
   }

@@ -35,9 +35,3 @@ export function renderProposalList(proposals: readonly Proposal[], all: boolean)
   }
   return lines.join('\n');
 }
-
-/** Whether a typed command asks for the proposals: `proposals`, `/status proposals all`. */
-export function readProposalsCommand(text: string): { all: boolean } | null {
-  const m = /^\s*(?:\/status\s+)?proposals(?:\s+(all))?\s*$/i.exec(text);
-  return m ? { all: m[1] !== undefined } : null;
-}

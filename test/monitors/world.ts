@@ -94,7 +94,13 @@ export const DEFAULT_SECTION = `
 `;
 
 export async function startMonitorWorld(
-  options: { section?: string; env?: NodeJS.ProcessEnv; port?: number } = {},
+  options: {
+    section?: string;
+    env?: NodeJS.ProcessEnv;
+    port?: number;
+    /** Edits the shipped configuration's text further (e.g. who is staff on Slack and Discord). */
+    configText?: (text: string) => string;
+  } = {},
 ): Promise<MonitorWorld> {
   const [twitter, mastodon, bluesky] = await Promise.all([
     startFakeTwitter(),
@@ -103,12 +109,10 @@ export async function startMonitorWorld(
   ]);
   const dir = tempDir('herald-monitors-');
   const configPath = path.join(dir, 'herald.config.yaml');
-  fs.writeFileSync(
-    configPath,
-    withMonitors(options.section ?? DEFAULT_SECTION)(
-      fs.readFileSync(path.join(root, 'herald.config.yaml'), 'utf8'),
-    ),
+  const shipped = withMonitors(options.section ?? DEFAULT_SECTION)(
+    fs.readFileSync(path.join(root, 'herald.config.yaml'), 'utf8'),
   );
+  fs.writeFileSync(configPath, options.configText ? options.configText(shipped) : shipped);
   const loaded = loadConfig(
     {
       ...socialEnv({ twitter, mastodon, bluesky }),

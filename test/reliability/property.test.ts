@@ -76,6 +76,7 @@ const KINDS: Record<CommandKind, true> = {
   deliveries: true,
   retry: true,
   subscribers: true,
+  proposals: true,
   help: true,
 };
 

@@ -65,6 +65,8 @@ const ARG_SHAPES: Readonly<Record<string, ArgShape>> = {
   incident: { kind: 'words', autocomplete: true },
   post: { kind: 'word' },
   topic: { kind: 'topic', optional: true },
+  // `/status proposals [all]`: the one word `all`, or nothing.
+  scope: { kind: 'word', optional: true },
 };
 
 /** Discord names for options whose grammar name reads oddly as a field (`--tag a,b` is a list of tags). */
