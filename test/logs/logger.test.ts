@@ -88,11 +88,11 @@ describe('the credentials Herald cuts out of its log', () => {
     );
     expect([...SECRET_KEYS].sort()).toEqual(credentials.sort());
     // Each value in the shape its variable asks for (a long key, a Standard Webhooks secret), all distinct.
-    const valueOf = (key: string, i: number) => {
+    const credentialValue = (key: string, i: number) => {
       const value = `value-of-credential-${i}-0123456789abcdef0123456789`;
       return key === 'HERALD_STATUS_HOOK_SECRET' ? `whsec_${Buffer.from(value).toString('base64')}` : value;
     };
-    const env = Object.fromEntries(SECRET_KEYS.map((key, i) => [key, valueOf(key, i)]));
+    const env = Object.fromEntries(SECRET_KEYS.map((key, i) => [key, credentialValue(key, i)]));
     const others = {
       // Basic auth's user goes with its password (the user is no secret).
       HERALD_ALERTMANAGER_USER: 'alertmanager',
