@@ -1,8 +1,8 @@
-// Monitors (issue 17): from Alertmanager's webhook arriving at POST /hooks/alertmanager to the proposal shown
-// on a board, through Herald's server, the durable inbox (its fsync) and its worker. The board is the shell
-// board (src/monitors/shell-board.ts), writing its lines to a sink: the Slack board is mon-chat's and not
-// merged here. Then 1,000 alerts in one burst (1,000 concurrent notifications, one group each) and one
-// notification of 1,000 alerts, with the heap before and after.
+// Monitors (issue 17): from Alertmanager's webhook arriving at POST /hooks/alertmanager to the proposal posted
+// in the staff channel of the fake Slack (chat.postMessage received), through Herald's server, the durable
+// inbox (its fsync), its worker and the Slack board with real Bolt, as `herald start` wires them. The fake
+// Slack runs in this process, on loopback. Then 1,000 alerts in one burst (1,000 concurrent notifications,
+// one group each) and one notification of 1,000 alerts, with the heap before and after.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -11,8 +11,8 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { createChatAdapters, createHerald } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { createShellBoard } from '../src/monitors/shell-board.js';
 import { createHttpApp, listen } from '../src/server.js';
+import { FAKE_SLACK, startFakeSlack } from '../test/fakes/slack.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = 'bench-alertmanager-token';
@@ -40,7 +40,7 @@ const body = (groupKey: string, alerts: number) =>
   });
 
 export interface MonitorsBench {
-  board: 'shell';
+  board: 'Slack';
   latencies: number[];
   burst: { alerts: number; ms: number; proposals: number; heapBeforeMb: number; heapAfterMb: number };
   oneGroup: { alerts: number; ms: number; proposals: number };
@@ -48,11 +48,16 @@ export interface MonitorsBench {
 
 export async function benchMonitors(runs = 200): Promise<MonitorsBench> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-bench-monitors-'));
+  const slack = await startFakeSlack();
   const loaded = loadConfig(
     {
       HERALD_DATA_DIR: path.join(dir, 'data'),
       HERALD_PUBLIC_DIR: path.join(dir, 'public'),
       HERALD_ALERTMANAGER_TOKEN: TOKEN,
+      SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
+      SLACK_SIGNING_SECRET: FAKE_SLACK.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_STAFF_CHANNEL: FAKE_SLACK.staffChannel,
     },
     root,
   );
@@ -71,16 +76,11 @@ export async function benchMonitors(runs = 200): Promise<MonitorsBench> {
     0,
   );
   await chat.start();
-  const shown = new Map<string, () => void>();
-  const board = createShellBoard({ write: () => undefined });
-  herald.monitors.addBoard({
-    name: board.name,
-    async show(p, remoteId) {
-      const id = await board.show(p, remoteId);
-      shown.get(p.groupKey)?.();
-      return id;
-    },
-  });
+  // A proposal is shown when the fake Slack has it in the staff channel; one message per new group.
+  const inStaff = () => slack.messages.filter((m) => m.channel === FAKE_SLACK.staffChannel).length;
+  const untilShown = async (count: number) => {
+    while (inStaff() < count) await new Promise((r) => setImmediate(r));
+  };
   // As Alertmanager sends: keep-alive connections, a bounded number at once (the burst queues on them).
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const post = (text: string) =>
@@ -102,41 +102,40 @@ export async function benchMonitors(runs = 200): Promise<MonitorsBench> {
       req.on('error', reject);
       req.end(text);
     });
-  const whenShown = (groupKey: string) => new Promise<void>((resolve) => shown.set(groupKey, resolve));
   try {
     const latencies: number[] = [];
     for (let i = 0; i < runs; i++) {
       const key = `{}:{alertname="Bench${i}"}`;
-      const seen = whenShown(key);
       const text = body(key, 1);
+      const shown = inStaff();
       const t0 = performance.now();
       const res = await post(text);
       if (!res.ok) throw new Error(`hook answered ${res.status}`);
-      await seen;
+      await untilShown(shown + 1);
       latencies.push(performance.now() - t0);
     }
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
     const t1 = performance.now();
     const keys = Array.from({ length: 1000 }, (_, i) => `{}:{alertname="Burst${i}"}`);
-    const all = Promise.all(keys.map(whenShown));
+    const before = inStaff();
     const answers = await Promise.all(keys.map((k) => post(body(k, 1))));
     if (answers.some((r) => !r.ok)) throw new Error('a burst request was refused');
-    await all;
+    await untilShown(before + 1000);
     const burstMs = performance.now() - t1;
     global.gc?.();
     const heapAfter = process.memoryUsage().heapUsed;
     const t2 = performance.now();
     const oneKey = '{}:{alertname="OneGroup"}';
-    const one = whenShown(oneKey);
+    const oneBefore = inStaff();
     const r = await post(body(oneKey, 1000));
     if (!r.ok) throw new Error(`one group answered ${r.status}`);
-    await one;
+    await untilShown(oneBefore + 1);
     const oneMs = performance.now() - t2;
     const count = (prefix: string) =>
       herald.proposals.list({ limit: 5000 }).filter((p) => p.groupKey.startsWith(prefix)).length;
     return {
-      board: 'shell',
+      board: 'Slack',
       latencies,
       burst: {
         alerts: 1000,
@@ -152,6 +151,7 @@ export async function benchMonitors(runs = 200): Promise<MonitorsBench> {
     await chat.stop();
     await server.close();
     await herald.close();
+    await slack.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -169,10 +169,10 @@ async function main() {
     `Herald benchmarks on ${os.cpus()[0]?.model ?? 'an unknown CPU'} (${os.cpus().length} cores), Node ${process.version}\n`,
   );
 
-  // Monitors (issue 17): Alertmanager's webhook to the proposal shown (on the shell board).
+  // Monitors (issue 17): Alertmanager's webhook to the proposal posted in the fake Slack's staff channel.
   const mon = await benchMonitors();
   row(
-    `monitors: Alertmanager webhook → proposal shown on the ${mon.board} board (${mon.latencies.length} runs)`,
+    `monitors: Alertmanager webhook → proposal posted in the staff channel (${mon.board}, real Bolt, fake Slack; ${mon.latencies.length} runs)`,
     `p50 ${ms(pct(mon.latencies, 50))}, p99 ${ms(pct(mon.latencies, 99))}`,
     'p99 < 50 ms',
     pct(mon.latencies, 99) < 50,
