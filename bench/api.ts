@@ -111,7 +111,7 @@ export async function benchApi(posts: number, commands = 40): Promise<ApiBench> 
       for (const [site, times, cpu] of pair) {
         const c0 = process.cpuUsage();
         const t0 = performance.now();
-        site.publishIncidents([id]);
+        await site.publishIncidents([id]);
         times.push(performance.now() - t0);
         const c = process.cpuUsage(c0);
         cpu.push((c.user + c.system) / 1000);

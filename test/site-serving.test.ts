@@ -100,7 +100,7 @@ describe('serving the site while it is rewritten', () => {
           app.setNow(Date.parse('2013-05-03T19:00:00Z') + (i + 1) * 60_000);
           const words = 'the queue is still being cleaned'.repeat(1 + ((i * 7) % 13));
           app.record(`update 1 "Update ${i}: ${words}."`);
-          app.herald.site.publishIncidents([]);
+          await app.herald.site.publishIncidents([]);
           // Let the readers' requests move on between rewrites, as a running Herald's event loop does.
           await new Promise((resolve) => setImmediate(resolve));
         }

@@ -87,7 +87,7 @@ describe('writing the site', () => {
     await app.herald.publisher.runOnce();
     const page2 = path.join(app.config.paths.publicDir, 'incidents', '2.html');
     const before = fs.statSync(page2).mtimeMs;
-    const written = app.herald.site.publishIncidents([1]);
+    const written = await app.herald.site.publishIncidents([1]);
     // No badge and no widget.html: no component changed state and the same incidents are open.
     expect(written.sort()).toEqual(['atom.xml', 'feed.json', 'incidents/1.html', 'index.html', 'rss.xml']);
     expect(fs.statSync(page2).mtimeMs).toBe(before);

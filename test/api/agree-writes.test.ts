@@ -80,7 +80,7 @@ describe('writing the API files', () => {
     expect(rewritten(before)).toEqual([API_FILES.incidents, API_FILES.unresolved, API_FILES.summary].sort());
     // The same incident published again with nothing new: nothing at all.
     before = stats();
-    app.herald.site.publishIncidents([2]);
+    await app.herald.site.publishIncidents([2]);
     expect(rewritten(before)).toEqual([]);
     // A maintenance announced: the maintenance lists and the summary only.
     before = stats();
@@ -105,6 +105,41 @@ describe('writing the API files', () => {
         (c: Json) => c.herald.service === 'imap' && c.herald.system === 'nc018',
       ).status,
     ).toBe('degraded_performance');
+  });
+});
+
+describe('a file that cannot be put in place', () => {
+  it('fails the delivery, leaves no temporary file, and the retry writes it even though its bytes are known', async () => {
+    const app = createTestHerald();
+    try {
+      app.setNow('2013-05-03T19:00:00Z');
+      app.record('nc018 smtp down "spam cleanup"');
+      await app.herald.publisher.runOnce();
+      // A folder where status.json goes: its rename fails (EISDIR) while the other files of that publish
+      // are put in place.
+      const status = path.join(app.config.paths.publicDir, API_FILES.status);
+      fs.rmSync(status);
+      fs.mkdirSync(path.join(status, 'blocked'), { recursive: true });
+      app.setNow('2013-05-03T20:00:00Z');
+      app.record('nc018 smtp up "the queue is clean"');
+      const reports = await app.herald.publisher.runOnce();
+      const site = reports.find((r) => r.outlet === 'site');
+      expect(site).toMatchObject({ sent: 0, retrying: 1 });
+      expect(site?.errors.join(' ')).toMatch(/writing the site failed: .*status\.json/);
+      const leftovers = fs
+        .readdirSync(app.config.paths.publicDir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.tmp'));
+      expect(leftovers).toEqual([]);
+      expect(JSON.parse(readPublic(app, API_FILES.summary)).status.indicator).toBe('none');
+      // Unblocked, the retry writes status.json with the same bytes it failed to put in place.
+      fs.rmSync(status, { recursive: true });
+      app.setNow('2013-05-04T20:00:00Z');
+      await app.herald.publisher.runOnce();
+      expect(readApi(app)[API_FILES.status].status).toEqual(readApi(app)[API_FILES.summary].status);
+      expect(readApi(app)[API_FILES.status].status.indicator).toBe('none');
+    } finally {
+      app.close();
+    }
   });
 });
 

@@ -31,7 +31,7 @@ export interface ApiFilesOptions {
   render(post: Post, incident: Incident, cached: boolean): RenderedPost;
   /** When Herald's first record was made. */
   firstRecord(): number;
-  write(relative: string, content: string, written: string[]): void;
+  write(relative: string, content: string | Buffer, written: string[]): void;
 }
 
 export interface ApiFiles {
@@ -39,6 +39,8 @@ export interface ApiFiles {
   publish(changed: Iterable<number>, written: string[], cached: boolean): void;
   /** Forgets everything kept, and writes every file (a rebuild). */
   rebuild(written: string[]): void;
+  /** Forgets what was last written, so that the next publish writes every file (after a failed write). */
+  forget(): void;
 }
 
 const newestFirst = (a: ApiIncidentEntry, b: ApiIncidentEntry) =>
@@ -55,7 +57,7 @@ export function createApiFiles(options: ApiFilesOptions): ApiFiles {
    * cost more than the rest): one process delivers at a time (docs/contract.md), and a rebuild by another
    * writes the same bytes from the same database.
    */
-  const last = new Map<string, string>();
+  const last = new Map<string, Buffer>();
 
   function entryOf(incident: Incident, cached: boolean): ApiIncidentEntry {
     const kept = entries.get(incident.id);
@@ -124,7 +126,7 @@ export function createApiFiles(options: ApiFilesOptions): ApiFiles {
     const listed = new Set([...recent, ...recentMaintenance, ...active].map((e) => e.incidentId));
     for (const id of entries.keys()) if (!listed.has(id)) entries.delete(id);
     for (const [relative, content] of Object.entries(files)) {
-      if (!force && last.get(relative) === content) continue;
+      if (!force && last.get(relative)?.equals(content)) continue;
       options.write(relative, content, written);
       last.set(relative, content);
     }
@@ -132,6 +134,7 @@ export function createApiFiles(options: ApiFilesOptions): ApiFiles {
 
   return {
     publish: (changed, written, cached) => publish(changed, written, cached),
+    forget: () => last.clear(),
     rebuild(written) {
       entries.clear();
       last.clear();

@@ -34,19 +34,40 @@ const DAY = 86_400_000;
  * and `herald start` rebuilds every page from it, so even a power cut cannot leave a stale site for long;
  * an fsync per file would cost more than everything else a publish does.
  */
-export function writeFileAtomic(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
-  fs.writeFileSync(tmp, content, { mode: 0o644 });
+export function writeFileAtomic(file: string, content: string | Buffer): void {
+  const tmp = writeTemporary(file, content);
   try {
     fs.renameSync(tmp, file);
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     throw error;
   }
+}
+
+/**
+ * The second half of writeFileAtomic for a temporary file already written: the rename, done in libuv's thread
+ * pool. On ext4, renaming over an existing file starts the new file's writeback (auto_da_alloc): 0.2–0.4 ms
+ * however small the file, against 0.05 for writing it, and the folder stays locked meanwhile (so a file is
+ * created there only after). From the pool those costs overlap the rendering of the files that follow in
+ * other folders instead of adding up (bench/api.ts, docs/benchmarks.md).
+ */
+export async function renameInPool(tmp: string, file: string): Promise<void> {
+  try {
+    await fs.promises.rename(tmp, file);
+  } catch (error) {
+    await fs.promises.rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+function writeTemporary(file: string, content: string | Buffer): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
+  fs.writeFileSync(tmp, content, { mode: 0o644 });
+  return tmp;
 }
 
 /** Temporary files of writes that a crash interrupted (the old file is still in place beside each). */
@@ -70,8 +91,13 @@ export interface SiteOutletOptions {
 }
 
 export interface SiteOutlet extends Outlet {
-  /** Rewrites the pages of these incidents, the index, the feeds; returns the files written. */
-  publishIncidents(ids: Iterable<number>): string[];
+  /**
+   * Rewrites the pages of these incidents, then the index, the feeds, the badges and the JSON API files that
+   * changed; resolves with the files written once every one is in place. The incident pages are renamed
+   * into place first, so nothing links to a page that is not there yet; the shared files after them,
+   * their renames overlapping (writeFileAtomicLater). What a delivery does.
+   */
+  publishIncidents(ids: Iterable<number>): Promise<string[]>;
   /** Rewrites every page and feed. */
   rebuild(): string[];
   /**
@@ -102,8 +128,14 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     return recordsFrom;
   };
 
-  const write = (relative: string, content: string, written: string[]) => {
-    writeFileAtomic(path.join(publicDir, relative), content);
+  /** While a delivery writes a group of shared files: the temporary files written, each to rename. */
+  let queued: Array<{ tmp: string; file: string }> | null = null;
+  /** The delivery under way, which a rebuild in the background lets finish before it writes the shared files. */
+  let delivering: Promise<unknown> = Promise.resolve();
+  const write = (relative: string, content: string | Buffer, written: string[]) => {
+    const file = path.join(publicDir, relative);
+    if (queued) queued.push({ tmp: writeTemporary(file, content), file });
+    else writeFileAtomic(file, content);
     written.push(relative);
   };
   // The Statuspage-compatible JSON under api/v2/ (docs/api.md): only the files a change alters.
@@ -204,11 +236,60 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     return written;
   }
 
+  /** A delivery's publish: publishIncidents with the shared files' renames overlapping (see the interface). */
+  async function publishIncidentsLater(ids: Iterable<number>): Promise<string[]> {
+    const now = clock.now();
+    const written: string[] = [];
+    const changed = new Set(ids);
+    for (const id of changed) {
+      const incident = store.incident(id);
+      if (incident) writeIncident(incident, now, written);
+    }
+    if (!fs.existsSync(path.join(publicDir, 'style.css'))) writeAssets(written);
+    // The JSON API files (in api/v2/) first, then the index, feeds, badges and widget (in other folders):
+    // each group's temporary files are written, then its renames start in the pool, and the renames of the
+    // API files go on while the rest is rendered.
+    const pending: Promise<void>[] = [];
+    let failure: unknown = null;
+    const group = (work: () => void) => {
+      queued = [];
+      try {
+        work();
+      } finally {
+        for (const { tmp, file } of queued) pending.push(renameInPool(tmp, file));
+        queued = null;
+      }
+    };
+    try {
+      if (withApi) group(() => api.publish(changed, written, true));
+      group(() => writeShared(now, written));
+    } catch (error) {
+      failure = error;
+    }
+    for (const result of await Promise.allSettled(pending)) {
+      if (result.status === 'rejected') failure ??= result.reason;
+    }
+    if (failure !== null) {
+      // What is kept of the files as last written may not be on disk: the retry writes them all again.
+      api.forget();
+      extras.forget();
+      throw failure;
+    }
+    lastWritten = clock.now();
+    return written;
+  }
+
+  function deliverIncidents(ids: Iterable<number>): Promise<string[]> {
+    const run = publishIncidentsLater(ids);
+    delivering = run.catch(() => undefined);
+    return run;
+  }
+
   return {
     name: 'site',
     threaded: false,
     external: false,
-    publishIncidents: (ids) => publishIncidents(ids),
+    publishIncidents: deliverIncidents,
     async rebuildInBackground({ batch = 200, signal } = {}) {
       removeLeftovers(publicDir);
       recordsFrom = null;
@@ -225,6 +306,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
           if (incident) writeIncident(incident, now, written, false);
         }
       }
+      await delivering;
       writeShared(clock.now(), written);
       if (withApi) api.rebuild(written);
       lastWritten = clock.now();
@@ -247,7 +329,7 @@ export function createSiteOutlet(options: SiteOutletOptions): SiteOutlet {
     lastWrittenAt: () => lastWritten,
     async deliver(items): Promise<DeliveryResult[]> {
       try {
-        publishIncidents(items.map((i) => i.post.incidentId));
+        await deliverIncidents(items.map((i) => i.post.incidentId));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         return items.map((i) => ({

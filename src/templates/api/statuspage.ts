@@ -122,7 +122,8 @@ export interface ApiIncidentEntry {
   startsAt: number | null;
   /** The latest instant anything in it changed (a post, a correction, a retraction, its close). */
   updatedAt: number;
-  json: string;
+  /** Its JSON, encoded once as UTF-8: the lists are assembled from these bytes, not re-encoded per write. */
+  json: Buffer;
 }
 
 /** The page object every file starts with; `updated_at` is per file (see `renderApiFiles`). */
@@ -372,7 +373,7 @@ export function buildApiIncident(input: IncidentApiInput): ApiIncidentEntry {
     openedAt: incident.openedAt,
     startsAt: incident.startsAt,
     updatedAt,
-    json: toJson(body),
+    json: Buffer.from(toJson(body)),
   };
 }
 
@@ -395,27 +396,70 @@ export interface ApiView {
 const latestOf = (entries: readonly ApiIncidentEntry[], floor: number): number =>
   entries.reduce((m, e) => Math.max(m, e.updatedAt), floor);
 
-const list = (entries: readonly ApiIncidentEntry[]): string => `[${entries.map((e) => e.json).join(',')}]`;
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/** A JSON array of these entries' bytes. */
+const list = (entries: readonly ApiIncidentEntry[]): Buffer[] => {
+  const parts: Buffer[] = [OPEN];
+  entries.forEach((e, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(e.json);
+  });
+  parts.push(CLOSE);
+  return parts;
+};
+
+/** A file from its pieces: text is encoded, the entries' bytes are copied once. */
+const file = (...pieces: Array<string | Buffer[]>): Buffer =>
+  Buffer.concat(pieces.flatMap((p) => (typeof p === 'string' ? [Buffer.from(p)] : p)));
 
 /**
  * The eight files, by path under the public folder. Each file's `page.updated_at` is the latest change to
  * what that file lists (not the time of writing), so a file is rewritten only when what it says changed.
  */
-export function renderApiFiles(view: ApiView): Record<string, string> {
+export function renderApiFiles(view: ApiView): Record<string, Buffer> {
   const pageAt = (at: number) => toJson({ ...view.page, updated_at: formatIsoUtc(at) });
   const components = toJson(view.components.list);
   const status = toJson(view.status);
   const floor = view.components.updatedAt;
   const summaryAt = latestOf(view.upcoming, latestOf(view.active, latestOf(view.unresolved, floor)));
   return {
-    [API_FILES.summary]: `{"page":${pageAt(summaryAt)},"components":${components},"incidents":${list(view.unresolved)},"scheduled_maintenances":${list([...view.active, ...view.upcoming])},"status":${status}}\n`,
+    [API_FILES.summary]: file(
+      `{"page":${pageAt(summaryAt)},"components":${components},"incidents":`,
+      list(view.unresolved),
+      ',"scheduled_maintenances":',
+      list([...view.active, ...view.upcoming]),
+      `,"status":${status}}\n`,
+    ),
     // The indicator and its sentence come from the components alone, and so does this file's time.
-    [API_FILES.status]: `{"page":${pageAt(floor)},"status":${status}}\n`,
-    [API_FILES.components]: `{"page":${pageAt(floor)},"components":${components}}\n`,
-    [API_FILES.incidents]: `{"page":${pageAt(latestOf(view.incidents, 0))},"incidents":${list(view.incidents)}}\n`,
-    [API_FILES.unresolved]: `{"page":${pageAt(latestOf(view.unresolved, 0))},"incidents":${list(view.unresolved)}}\n`,
-    [API_FILES.maintenances]: `{"page":${pageAt(latestOf(view.maintenances, 0))},"scheduled_maintenances":${list(view.maintenances)}}\n`,
-    [API_FILES.upcoming]: `{"page":${pageAt(latestOf(view.upcoming, 0))},"scheduled_maintenances":${list(view.upcoming)}}\n`,
-    [API_FILES.active]: `{"page":${pageAt(latestOf(view.active, 0))},"scheduled_maintenances":${list(view.active)}}\n`,
+    [API_FILES.status]: file(`{"page":${pageAt(floor)},"status":${status}}\n`),
+    [API_FILES.components]: file(`{"page":${pageAt(floor)},"components":${components}}\n`),
+    [API_FILES.incidents]: file(
+      `{"page":${pageAt(latestOf(view.incidents, 0))},"incidents":`,
+      list(view.incidents),
+      '}\n',
+    ),
+    [API_FILES.unresolved]: file(
+      `{"page":${pageAt(latestOf(view.unresolved, 0))},"incidents":`,
+      list(view.unresolved),
+      '}\n',
+    ),
+    [API_FILES.maintenances]: file(
+      `{"page":${pageAt(latestOf(view.maintenances, 0))},"scheduled_maintenances":`,
+      list(view.maintenances),
+      '}\n',
+    ),
+    [API_FILES.upcoming]: file(
+      `{"page":${pageAt(latestOf(view.upcoming, 0))},"scheduled_maintenances":`,
+      list(view.upcoming),
+      '}\n',
+    ),
+    [API_FILES.active]: file(
+      `{"page":${pageAt(latestOf(view.active, 0))},"scheduled_maintenances":`,
+      list(view.active),
+      '}\n',
+    ),
   };
 }
