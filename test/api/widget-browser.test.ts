@@ -132,8 +132,9 @@ describe('widgets on another origin, in Chromium', { timeout: 90_000 }, () => {
     expect(policy).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'/);
     expect(policy).not.toContain('frame-ancestors');
     expect(widget.headers.get('x-frame-options')).toBeNull();
-    // docs/api.md's nginx location for the widget sends the same policy.
-    expect(fs.readFileSync(path.join(root, 'docs', 'api.md'), 'utf8')).toContain(
+    // docs/deploy.md's nginx location for the widget sends the same policy (test/ops/deploy-nginx.test.ts
+    // runs it).
+    expect(fs.readFileSync(path.join(root, 'docs', 'deploy.md'), 'utf8')).toContain(
       `add_header Content-Security-Policy "${policy}" always;`,
     );
     const index = await fetch(new URL('index.html', world.herald));

@@ -193,6 +193,11 @@ describe("docs/deploy.md's nginx configuration", () => {
       '/feed.json',
       '/style.css',
       '/favicon.svg',
+      '/widget.html',
+      '/api/v2/summary.json',
+      '/api/v2/incidents/unresolved.json',
+      '/badges/nc018.svg',
+      '/badges/nc018/smtp.json',
     ];
     for (const file of files) {
       const viaNginx = await request({ socketPath }, file);
@@ -200,7 +205,14 @@ describe("docs/deploy.md's nginx configuration", () => {
       expect(viaHerald.status, file).toBe(200);
       expect(viaNginx.status, file).toBe(200);
       expect(viaNginx.body, file).toBe(viaHerald.body);
-      for (const header of ['content-type', 'cache-control', 'x-content-type-options', 'referrer-policy'])
+      for (const header of [
+        'content-type',
+        'cache-control',
+        'x-content-type-options',
+        'referrer-policy',
+        'access-control-allow-origin',
+        'access-control-expose-headers',
+      ])
         expect(`${file} ${header}: ${viaNginx.headers[header]}`).toBe(
           `${file} ${header}: ${viaHerald.headers[header]}`,
         );
@@ -217,6 +229,28 @@ describe("docs/deploy.md's nginx configuration", () => {
     expect((await request({ socketPath }, '/feed.json')).headers['content-type']).toBe(
       'application/feed+json; charset=utf-8',
     );
+  });
+
+  it("answers the JSON API's CORS preflight as Herald's own server does", async () => {
+    const preflight = {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://dashboard.example.org',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'if-none-match',
+      },
+    };
+    const viaNginx = await request({ socketPath }, '/api/v2/status.json', preflight);
+    const viaHerald = await request({ url: heraldUrl }, '/api/v2/status.json', preflight);
+    expect([viaNginx.status, viaHerald.status]).toEqual([204, 204]);
+    const cors = (a: Answer) =>
+      Object.fromEntries(
+        Object.entries(a.headers)
+          .filter(([k]) => k.startsWith('access-control-') || k === 'x-content-type-options')
+          .sort(),
+      );
+    expect(cors(viaNginx)).toEqual(cors(viaHerald));
+    expect(cors(viaNginx)['access-control-allow-methods']).toBe('GET, HEAD, OPTIONS');
   });
 
   it("hides Herald's temporary files, and answers a missing page with the 404 page, not cached", async () => {
