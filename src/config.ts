@@ -2,6 +2,7 @@
 // once, with the key's path and what was expected. Only this module and src/cli.ts read process.env.
 
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
@@ -151,6 +152,16 @@ const portSchema = z.coerce.number().int().min(0).max(65_535);
 const secret = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
 
 /** Subscribers (issue 16; docs/subscribers.md): on when SMTP_URL is set. */
+
+/** An entry of HERALD_TRUST_PROXY: one of express's names for a range, an address, or a CIDR range. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 const subscriberEnv = {
   /** nodemailer's connection URL, e.g. smtp://user:pass@relay.example.net:587 (holds a password). */
   SMTP_URL: z.preprocess(
@@ -205,6 +216,25 @@ const envSchema = z.object({
   HERALD_PUBLIC_DIR: z.string().min(1).default('./public'),
   HERALD_PORT: portSchema.default(8080),
   HERALD_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * The reverse proxies whose X-Forwarded-For Herald believes, as express's `trust proxy` takes them: a
+   * comma-separated list of addresses, CIDR ranges, `loopback`, `linklocal` or `uniquelocal`. Empty: none.
+   */
+  HERALD_TRUST_PROXY: z.preprocess(
+    (v) => (v === undefined ? '' : String(v)),
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      )
+      .refine((list) => list.every(isProxyAddress), {
+        message:
+          'must be a comma-separated list of addresses, CIDR ranges (10.0.0.0/8), loopback, linklocal or uniquelocal',
+      }),
+  ),
   /** Unset: info, and warn for the one-shot commands (their standard output is the answer). */
   LOG_LEVEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVELS).optional()),
   LOG_FILE: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
@@ -355,7 +385,8 @@ export interface Config {
   maintenance: { remindersMs: number[] };
   site: SiteConfig;
   paths: { config: string; dataDir: string; publicDir: string; database: string };
-  http: { host: string; port: number };
+  /** trustProxy: the proxies whose X-Forwarded-For gives a client's address (HERALD_TRUST_PROXY); [] for none. */
+  http: { host: string; port: number; trustProxy: string[] };
   /** The longest one request of an outlet (social networks, chat announcements) may take. */
   requestTimeoutMs: number;
   /** GET /healthz: how long the oldest pending delivery may wait before Herald reports itself unhealthy. */
@@ -684,7 +715,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         publicDir: path.resolve(cwd, e.HERALD_PUBLIC_DIR),
         database: path.join(dataDir, 'herald.db'),
       },
-      http: { host: e.HERALD_HOST, port: e.HERALD_PORT },
+      http: { host: e.HERALD_HOST, port: e.HERALD_PORT, trustProxy: e.HERALD_TRUST_PROXY },
       requestTimeoutMs: e.HERALD_REQUEST_TIMEOUT_MS,
       health: { stuckSeconds: e.HERALD_HEALTH_STUCK_SECONDS },
       social: socialConfig(e),

@@ -21,6 +21,11 @@ export interface HttpServerOptions {
   /** GET /metrics (Prometheus text format); without it, /metrics is not served. */
   metrics?: { contentType: string; render(): Promise<string> };
   log: Logger;
+  /**
+   * The reverse proxies whose X-Forwarded-For names the client (HERALD_TRUST_PROXY): `req.ip`, which the
+   * sign-up's per-client limits count by. Left out or empty: the peer's own address.
+   */
+  trustProxy?: string[];
   /** Routers mounted before the site (Slack events, Discord interactions). */
   routes?: Array<{ path: string; router: Router | express.RequestHandler }>;
 }
@@ -36,6 +41,7 @@ export function createHttpApp(options: HttpServerOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', 'strong');
+  if (options.trustProxy?.length) app.set('trust proxy', options.trustProxy);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');

@@ -16,7 +16,7 @@ describe('the shipped configuration', () => {
     if (!result.ok) throw new Error(result.problems.join('\n'));
     expect(result.config.core).toEqual(testSettings);
     expect(result.config.paths.database).toBe(path.join(root, 'data', 'herald.db'));
-    expect(result.config.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(result.config.http).toEqual({ host: '127.0.0.1', port: 8080, trustProxy: [] });
     expect(result.config.site.baseUrl).toBe('http://127.0.0.1:8080/');
   });
 
@@ -43,6 +43,19 @@ describe('the shipped configuration', () => {
       ].map((m) => m[1] ?? m[2]),
     );
     expect([...read].filter((v) => !listed.has(v))).toEqual([]);
+  });
+});
+
+describe('HERALD_TRUST_PROXY', () => {
+  it('takes addresses, CIDR ranges and express names, and refuses anything else, naming the variable', () => {
+    const ok = loadConfig({ HERALD_TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }, root);
+    expect(ok.ok && ok.config.http.trustProxy).toEqual(['loopback', '10.0.0.0/8', '::1']);
+    for (const bad of ['10.0.0.0/33', 'proxy.example.net', 'true', '1']) {
+      const refused = loadConfig({ HERALD_TRUST_PROXY: bad }, root);
+      expect(refused.ok ? [] : refused.problems, bad).toEqual([
+        expect.stringMatching(/^environment HERALD_TRUST_PROXY: must be a comma-separated list of addresses/),
+      ]);
+    }
   });
 });
 

@@ -184,6 +184,7 @@ export async function listenOrExit(
     metrics: herald.metrics,
     log,
     routes,
+    trustProxy: config.http.trustProxy,
   });
   try {
     return await listen(app, config.http.host, config.http.port);

@@ -36,7 +36,8 @@ const send = (res: Response, answer: Answer) =>
     .type('html')
     .send(answer.html);
 
-const clientOf = (req: Request): string => req.socket.remoteAddress ?? 'unknown';
+/** The client's address: the peer's, or behind a trusted proxy (HERALD_TRUST_PROXY) the one it forwarded. */
+const clientOf = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 const queryToken = (req: Request): unknown => req.query.token;
 
 export function createSubscriberRouter(options: SubscriberRouterOptions): Router {

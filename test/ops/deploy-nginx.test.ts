@@ -135,7 +135,7 @@ beforeAll(async () => {
     ['listen 80;', `listen unix:${socketPath};`, 1],
     ['    listen [::]:80;\n', '', 1],
     ['root /var/www/herald;', `root ${publicDir};`, 1],
-    ['http://127.0.0.1:8080', upstreamUrl, 2],
+    ['http://127.0.0.1:8080', upstreamUrl, 3],
   ]);
   fs.writeFileSync(path.join(dir, 'herald.conf'), server);
   fs.mkdirSync(path.join(dir, 'nginx-tmp'));
@@ -298,5 +298,45 @@ describe("docs/deploy.md's nginx configuration", () => {
     for (const inside of ['/healthz', '/metrics'])
       expect((await request({ socketPath }, inside)).status).toBe(403);
     expect(forwarded).toHaveLength(2);
+  });
+
+  it('passes the sign-up routes to Herald naming the client as nginx saw it; subscribe.html stays a file', async () => {
+    const before = forwarded.length;
+    const form = 'email=client%40example.org&components=all';
+    const posted = await request({ socketPath }, '/subscribe', {
+      method: 'POST',
+      body: form,
+      // A client's own X-Forwarded-For is replaced, never passed on: it could name anyone.
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '198.51.100.1' },
+    });
+    const confirm = await request({ socketPath }, '/subscribe/confirm?token=abc.def');
+    const oneClick = await request({ socketPath }, '/unsubscribe?token=abc.def', {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect([posted.status, confirm.status, oneClick.status]).toEqual([200, 200, 200]);
+    const passed = forwarded.slice(before);
+    expect(passed.map((f) => [f.method, f.url, f.body])).toEqual([
+      ['POST', '/subscribe', form],
+      ['GET', '/subscribe/confirm?token=abc.def', ''],
+      ['POST', '/unsubscribe?token=abc.def', 'List-Unsubscribe=One-Click'],
+    ]);
+    // Over this test's unix socket nginx's $remote_addr is "unix:"; over TCP it is the client's address.
+    expect(passed.map((f) => f.headers['x-forwarded-for'])).toEqual(['unix:', 'unix:', 'unix:']);
+    expect(passed[0]?.headers.host).toBe('status.example.com');
+    // The page with the form is the site's file, as Herald's own server has it.
+    const page = await request({ socketPath }, '/subscribe.html');
+    expect(page.status).toBe(200);
+    expect(page.body).toBe((await request({ url: heraldUrl }, '/subscribe.html')).body);
+    expect(forwarded).toHaveLength(before + 3);
+    // A body past the sign-up's 16 KiB is refused at the door.
+    const huge = await request({ socketPath }, '/subscribe', {
+      method: 'POST',
+      body: `email=${'a'.repeat(20_000)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(huge.status).toBe(413);
+    expect(forwarded).toHaveLength(before + 3);
   });
 });

@@ -209,7 +209,38 @@ describe('the sign-up endpoint against hostile input', () => {
     const more = await postForm(`${world.url}subscribe`, { email: 'victim@example.org' });
     expect(more.status).toBe(429);
     expect(more.body).toContain('Too many sign-ups came from your network');
+    // With no proxy trusted (HERALD_TRUST_PROXY), a forged X-Forwarded-For is no way around the limit.
+    const forged = await postForm(
+      `${world.url}subscribe`,
+      { email: 'victim@example.org' },
+      { 'x-forwarded-for': '198.51.100.1' },
+    );
+    expect(forged.status).toBe(429);
     expect(world.mailbox.mails).toHaveLength(1);
     expect(world.app.herald.subscribers.list()).toEqual([]);
+  });
+});
+
+describe('the sign-up endpoint behind a trusted reverse proxy (HERALD_TRUST_PROXY)', () => {
+  let world: SignupWorld;
+  beforeAll(async () => {
+    world = await startSignupWorld({ env: { HERALD_TRUST_PROXY: 'loopback' } });
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('counts sign-ups per client the proxy names, not per proxy', async () => {
+    const from = (client: string, email: string) =>
+      postForm(`${world.url}subscribe`, { email }, { 'x-forwarded-for': client });
+    for (let i = 0; i < 10; i++) expect((await from('203.0.113.7', `flood${i}@example.org`)).status).toBe(200);
+    const eleventh = await from('203.0.113.7', 'flood10@example.org');
+    expect(eleventh.status).toBe(429);
+    expect(eleventh.body).toContain('Too many sign-ups came from your network');
+    // Another client behind the same proxy still signs up, and gets its one mail.
+    const other = await from('198.51.100.9', 'neighbour@example.org');
+    expect(other.status).toBe(200);
+    expect((await world.mailbox.next('neighbour@example.org')).subject).toMatch(/confirm/i);
+    expect(world.mailbox.countTo('flood10@example.org')).toBe(0);
   });
 });

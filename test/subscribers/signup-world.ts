@@ -94,6 +94,7 @@ export async function startSignupWorld(
     health: () => app.herald.health(),
     log: testLog(),
     routes: [{ path: '/', router: app.herald.subscriberFront.router }],
+    trustProxy: app.config.http.trustProxy,
   });
   handle = express;
   return {
