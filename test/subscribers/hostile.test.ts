@@ -233,7 +233,8 @@ describe('the sign-up endpoint behind a trusted reverse proxy (HERALD_TRUST_PROX
   it('counts sign-ups per client the proxy names, not per proxy', async () => {
     const from = (client: string, email: string) =>
       postForm(`${world.url}subscribe`, { email }, { 'x-forwarded-for': client });
-    for (let i = 0; i < 10; i++) expect((await from('203.0.113.7', `flood${i}@example.org`)).status).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await from('203.0.113.7', `flood${i}@example.org`)).status).toBe(200);
     const eleventh = await from('203.0.113.7', 'flood10@example.org');
     expect(eleventh.status).toBe(429);
     expect(eleventh.body).toContain('Too many sign-ups came from your network');
