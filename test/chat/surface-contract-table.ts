@@ -16,6 +16,8 @@ export interface Scenario {
   preview: boolean;
   /** Whether the surface starts with the inbox's worker held (StartOptions.held), until `restart()`. */
   held?: boolean;
+  /** More settings for Herald. */
+  env?: NodeJS.ProcessEnv;
   /** Runs it; returns the answers to keep as snapshots. */
   run(s: Surface): Promise<string[]>;
 }
@@ -236,6 +238,34 @@ export const SCENARIOS: readonly Scenario[] = [
       expect(s.herald.herald.store.activeIncidents()).toEqual([]);
       expect(s.herald.herald.store.deliveries()).toEqual([]);
       return [refused];
+    },
+  },
+  {
+    name: 'staff get the subscriber counts, per channel and component, and never an address',
+    surfaces: ALL,
+    preview: false,
+    // Subscriptions on; nothing is mailed here (no post), so the relay is never reached.
+    env: {
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      MAIL_FROM: 'NinerNet Status <status@example.net>',
+      HERALD_PUBLIC_URL: 'http://127.0.0.1:8080/',
+    },
+    async run(s) {
+      const store = s.herald.herald.subscribers;
+      const at = Date.parse('2012-07-27T20:00:00Z');
+      const add = (address: string) =>
+        store.create({ channel: 'email', address, scope: 'all', at, contactEmail: null }).subscriber;
+      store.confirm(add('client@example.com').id, at);
+      add('pending@example.com');
+      const sent = await s.say('subscribers');
+      const counts = await s.answer(sent, (t) => /Subscribers/.test(t), 'the subscriber counts');
+      expect(counts).toContain('E-mail: 1 active, 1 pending, 0 disabled, 0 unsubscribed; no failures');
+      expect(counts).toContain('every component: 1 e-mail');
+      expect(counts).not.toContain('@');
+      expect(s.received(sent)).not.toContain('example.com');
+      expect(posts(s)).toEqual([]);
+      expect(s.herald.herald.store.deliveries()).toEqual([]);
+      return [counts];
     },
   },
   {

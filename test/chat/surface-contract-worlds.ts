@@ -86,6 +86,8 @@ export interface StartOptions {
    * when Herald is stopped right after an acknowledgement (until `restart()`).
    */
   held?: boolean;
+  /** More settings for Herald (subscriptions on, for one). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** How far the clock moves while Herald is down in `restart()`: well inside the 15-minute reply window. */
@@ -145,8 +147,8 @@ async function startHerald(
 
 // ------------------------------------------------------------------------------------------ the shell
 
-async function startShell(): Promise<Surface> {
-  const { herald, twitter } = await startHerald(false, {});
+async function startShell(env: NodeJS.ProcessEnv = {}): Promise<Surface> {
+  const { herald, twitter } = await startHerald(false, env);
   const input = new PassThrough();
   const output = new PassThrough();
   let printed = '';
@@ -248,6 +250,7 @@ export function slackText(body: Record<string, unknown>): string {
 async function startSlack(options: StartOptions): Promise<Surface> {
   const fake = await startFakeSlack();
   const { herald, twitter, clock, setNow } = await startHerald(options.preview, {
+    ...options.env,
     SLACK_BOT_TOKEN: FAKE_SLACK.botToken,
     SLACK_API_URL: fake.apiUrl,
     SLACK_SIGNING_SECRET: FAKE_SLACK.signingSecret,
@@ -380,6 +383,7 @@ async function startDiscord(options: StartOptions): Promise<Surface> {
   const fake = await startFakeDiscord();
   const signer = createInteractionSigner();
   const { herald, twitter, clock, setNow } = await startHerald(options.preview, {
+    ...options.env,
     DISCORD_TOKEN: '',
     DISCORD_APPLICATION_ID: FAKE_APPLICATION_ID,
     DISCORD_PUBLIC_KEY: signer.publicKey,
@@ -495,7 +499,7 @@ async function startDiscord(options: StartOptions): Promise<Surface> {
 export function startSurface(name: SurfaceName, options: StartOptions): Promise<Surface> {
   if (name === 'shell') {
     if (options.held) throw new Error('the shell has no inbox: its worker cannot be held');
-    return startShell();
+    return startShell(options.env);
   }
   return name === 'slack' ? startSlack(options) : startDiscord(options);
 }

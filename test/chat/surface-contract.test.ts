@@ -13,7 +13,11 @@ afterEach(async () => {
 describe.each(SURFACES)('the surface contract on %s', (surface) => {
   const scenarios = SCENARIOS.filter((s) => s.surfaces.includes(surface));
   it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
-    running = await startSurface(surface, { preview: scenario.preview, held: scenario.held ?? false });
+    running = await startSurface(surface, {
+      preview: scenario.preview,
+      held: scenario.held ?? false,
+      ...(scenario.env ? { env: scenario.env } : {}),
+    });
     const answers = await scenario.run(running);
     for (const answer of answers) expect(stable(answer)).toMatchSnapshot();
   });
