@@ -264,7 +264,10 @@ async function checkDiscord(config: Config): Promise<Prepared> {
     };
   }
   return prepare('discord', async () => {
-    const { DiscordAPIError, HTTPError, RateLimitError, REST, Routes } = await import('discord.js');
+    const [{ DiscordAPIError, HTTPError, RateLimitError, REST }, { Routes }] = await Promise.all([
+      import('../adapters/discord-client/rest.js'),
+      import('discord-api-types/v10'),
+    ]);
     const rest = new REST({
       api: discord.apiUrl,
       retries: 0,

@@ -5,7 +5,7 @@ import {
   type APIApplicationCommandInteractionDataOption,
   type APIApplicationCommandOptionChoice,
   ApplicationCommandOptionType,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import { type CoreSettings, findSystem, serviceOf } from '../../bot/catalog.js';
 import type { Actor } from '../../bot/types.js';
 import type { ChatCommands } from './chat-core.js';

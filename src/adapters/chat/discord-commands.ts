@@ -10,10 +10,9 @@ import {
   ApplicationCommandType,
   ApplicationIntegrationType,
   InteractionContextType,
-  REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   Routes,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import {
   OPTIONS,
   type OptionName,
@@ -27,6 +26,7 @@ import {
 } from '../../bot/command-spec.js';
 import { describeTemplate, type MessageTemplate } from '../../bot/message-templates.js';
 import type { ComponentState } from '../../bot/types.js';
+import { REST } from '../discord-client/rest.js';
 
 export const STATUS_COMMAND = 'status';
 

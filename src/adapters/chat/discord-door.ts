@@ -13,7 +13,7 @@ import {
   InteractionResponseType,
   InteractionType,
   MessageFlags,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import type { Clock } from '../../bot/handle-command.js';
 import { mayChange } from '../../bot/permissions.js';
 import type { Actor } from '../../bot/types.js';

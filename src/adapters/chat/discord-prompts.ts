@@ -7,11 +7,11 @@ import {
   type APIButtonComponentWithCustomId,
   ButtonStyle,
   ComponentType,
-  type REST,
   Routes,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import type { PromptMessage } from '../../automation/prompts.js';
 import { type DiscordMessage, escapeText, NO_MENTIONS } from '../../templates/discord/text.js';
+import type { REST } from '../discord-client/rest.js';
 
 /** `herald:prompt:<question id>:<answer>`. */
 export const promptButtonId = (promptId: number, answer: string): string =>

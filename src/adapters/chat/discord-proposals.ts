@@ -2,12 +2,13 @@
 // (as the bot, DISCORD_TOKEN) and edits that same message as its revision or fate changes. Its buttons
 // come in through the door (discord-door.ts) and the inbox like a preview's.
 
-import { type REST, Routes } from 'discord.js';
+import { Routes } from 'discord-api-types/v10';
 import type { CoreSettings } from '../../bot/catalog.js';
 import type { Logger } from '../../logger.js';
 import type { Proposal, ProposalBoard } from '../../monitors/proposal.js';
 import { renderProposal } from '../../templates/discord/proposal.js';
 import { discordErrorFields } from '../discord-client/errors.js';
+import type { REST } from '../discord-client/rest.js';
 
 /** A message's id on Discord with its channel (editing needs both). */
 const remoteIdOf = (channel: string, id: string) => `${channel}/${id}`;

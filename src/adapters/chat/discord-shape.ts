@@ -2,8 +2,7 @@
 // read before anything reads it. Anything else (null, a number, an array, missing fields, wrong types) gets
 // a clear 400, never a crash.
 
-import type { APIInteraction } from 'discord.js';
-import { InteractionType } from 'discord.js';
+import { type APIInteraction, InteractionType } from 'discord-api-types/v10';
 import { z } from 'zod';
 
 const str = z.string();

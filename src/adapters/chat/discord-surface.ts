@@ -3,7 +3,7 @@
 // the interaction's private answer while its token lasts (15 minutes), then again as each delivery
 // completes or fails; after that, the author gets the result as a direct message from the bot.
 
-import { MessageFlags, type REST, Routes } from 'discord.js';
+import { MessageFlags, Routes } from 'discord-api-types/v10';
 import type { Clock, Outcome } from '../../bot/handle-command.js';
 import type { Actor, Delivery } from '../../bot/types.js';
 import type { ChatConfig } from '../../config.js';
@@ -17,6 +17,7 @@ import {
 } from '../../templates/discord/reply.js';
 import { applyNotice } from '../../templates/reply/model.js';
 import { discordErrorFields } from '../discord-client/errors.js';
+import type { REST } from '../discord-client/rest.js';
 import type { DeliveryNotice } from './chat-core.js';
 import { renderNote } from './discord-prompts.js';
 import { type Done, REPLY_WINDOW_MS, type Surface, type Work } from './inbox-worker.js';

@@ -2,19 +2,18 @@
 // (POST /discord/interactions, when the public key is set). Both hand the same raw interaction to one door
 // (discord-door.ts), which appends it to the inbox before acknowledging it; the inbox's worker asks the core
 // and answers (discord-surface.ts). This file receives: signature, replay window, body shape, gateway.
+// discord.js itself (about a second to load) is imported only when the gateway starts.
 
+import type { Client } from 'discord.js';
 import {
   type APIInteraction,
-  Client,
-  Events,
   GatewayDispatchEvents,
   GatewayIntentBits,
   InteractionResponseType,
   InteractionType,
   MessageFlags,
-  REST,
   Routes,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import express, { type Router } from 'express';
 import type { CoreSettings } from '../../bot/catalog.js';
 import type { Clock } from '../../bot/handle-command.js';
@@ -24,6 +23,7 @@ import type { ChatMetrics } from '../../metrics.js';
 import { newRequestId } from '../../request-id.js';
 import { type DiscordRenderContext, renderApology } from '../../templates/discord/reply.js';
 import { loggableError } from '../discord-client/errors.js';
+import { REST } from '../discord-client/rest.js';
 import type { ChatCore } from './chat-core.js';
 import { createAutocomplete } from './discord-autocomplete.js';
 import { createDiscordDoor, type Respond } from './discord-door.js';
@@ -188,6 +188,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
     async start() {
       if (!config.token || client || !accepting) return;
+      const { Client, Events } = await import('discord.js');
+      // Asked to start again, or to stop, while discord.js was loading.
+      if (client || !accepting) return;
       const c = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.apiUrl } });
       c.on(Events.Error, (error) =>
         log.error({ err: loggableError(error), platform: 'discord' }, 'discord client error'),

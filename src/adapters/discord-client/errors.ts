@@ -1,7 +1,7 @@
 // Discord errors as log fields. @discordjs/rest's errors carry the request's URL, and an interaction's URL
 // holds its token (a credential for 15 minutes): logs get the status, Discord's code and message only.
 
-import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import { DiscordAPIError, HTTPError, RateLimitError } from './rest.js';
 
 export interface DiscordErrorFields {
   message: string;

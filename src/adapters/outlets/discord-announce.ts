@@ -3,12 +3,13 @@
 // The remote id is `<message id>/<thread id>`. A rate limit comes back as a retry at Discord's reset time:
 // @discordjs/rest is told to reject rather than wait, so the publisher (which persists the wait) waits.
 
-import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes } from 'discord.js';
+import { Routes } from 'discord-api-types/v10';
 import type { Clock } from '../../bot/handle-command.js';
 import type { Logger } from '../../logger.js';
 import { formatAnnouncement, threadName } from '../../templates/discord/announcement.js';
 import { NO_MENTIONS } from '../../templates/discord/text.js';
 import { discordErrorFields } from '../discord-client/errors.js';
+import { DiscordAPIError, HTTPError, RateLimitError, REST } from '../discord-client/rest.js';
 import type { DeliveryResult, OutboundItem, Outlet } from './outlet.js';
 
 export interface DiscordAnnounceOptions {

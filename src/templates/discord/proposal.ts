@@ -11,7 +11,7 @@ import {
   ButtonStyle,
   ComponentType,
   TextInputStyle,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import type { CoreSettings } from '../../bot/catalog.js';
 import type { Proposal } from '../../monitors/proposal.js';
 import {

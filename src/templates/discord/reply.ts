@@ -10,7 +10,7 @@ import {
   ButtonStyle,
   ComponentType,
   TextInputStyle,
-} from 'discord.js';
+} from 'discord-api-types/v10';
 import type { CoreSettings } from '../../bot/catalog.js';
 import type { Outcome } from '../../bot/handle-command.js';
 import type { Delivery, DeliveryAction, Post } from '../../bot/types.js';

@@ -1,12 +1,8 @@
 // Text between Herald and Discord: people's words escaped for Discord markdown, cut to Discord's limits,
 // and every message sent with mentions switched off.
 
-import {
-  type APIActionRowComponent,
-  type APIButtonComponentWithCustomId,
-  type APIEmbed,
-  escapeMarkdown,
-} from 'discord.js';
+import { escapeMarkdown } from '@discordjs/formatters';
+import type { APIActionRowComponent, APIButtonComponentWithCustomId, APIEmbed } from 'discord-api-types/v10';
 import { neutraliseBidi } from '../bidi.js';
 
 /** Discord's limit on a message's content. */
