@@ -12,7 +12,12 @@ import type { ZoneDef } from '../bot/catalog.js';
 import type { Clock } from '../bot/handle-command.js';
 import type { Logger } from '../logger.js';
 import type { Notification, NotificationOutcome, Subscriber, SubscriberStore } from '../store/subscribers.js';
-import { renderDisabledMail, renderNotificationMail } from '../templates/mail/notification.js';
+import {
+  type MailLinks,
+  type MailParts,
+  notificationMailRenderer,
+  renderDisabledMail,
+} from '../templates/mail/notification.js';
 import { renderWebhookBody } from '../templates/webhook-body.js';
 import type { Compose, Composed } from './compose.js';
 import type { MailSender, SendOutcome } from './mail-sender.js';
@@ -124,6 +129,16 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
       composed.set(key, options.compose(n.postId as number, n.action ?? 'publish', n.editId));
     return composed.get(key);
   };
+  // A post's mail is rendered once; each subscriber's only adds its links.
+  const mailRenderers = new WeakMap<Composed, (links: MailLinks) => MailParts>();
+  const renderMail = (c: Composed, links: MailLinks): MailParts => {
+    let render = mailRenderers.get(c);
+    if (!render) {
+      render = notificationMailRenderer(c, { siteTitle: options.siteTitle, zones: options.zones });
+      mailRenderers.set(c, render);
+    }
+    return render(links);
+  };
 
   async function sendPost(n: Notification, s: Subscriber, c: Composed): Promise<SendOutcome> {
     const links = { manage: options.links.manage(s), unsubscribe: options.links.unsubscribe(s) };
@@ -138,7 +153,7 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
         timestamp: new Date((options.wallClock ?? Date.now)()),
       });
     }
-    const parts = renderNotificationMail(c, { siteTitle: options.siteTitle, zones: options.zones, links });
+    const parts = renderMail(c, links);
     const first = c.firstPostId === c.post.id && c.action === 'publish';
     return options.mail.send({
       to: s.address,
