@@ -61,8 +61,14 @@ export interface NotificationWorkerOptions {
   failuresToDisable: number;
   /** Rows taken at a time. */
   batchSize?: number;
-  /** Sends in flight at once (mail queues on the pool's connections as well). */
+  /** Sends in flight at once. */
   concurrency?: number;
+  /**
+   * Mails in flight at once (at most `concurrency`): the transport's connections. nodemailer builds a mail's
+   * MIME tree when it is handed the mail; one handed over before a connection is free waits with it, and
+   * lives long enough for V8 to move it to the old generation, where it stays until a full collection.
+   */
+  mailConcurrency?: number;
   /** A notification is given up on (failed) after this many attempts. */
   maxAttempts?: number;
   /** The wait before the nth retry (1-based), before jitter. */
@@ -87,10 +93,13 @@ export const postMessageId = (
 
 export const webhookId = (n: Pick<Notification, 'key'>): string => `msg_${n.key}`;
 
+type Due = { notification: Notification; subscriber: Subscriber; originalSent: boolean };
+
 export function createNotificationWorker(options: NotificationWorkerOptions): NotificationWorker {
   const { subscribers, clock, log } = options;
   const batchSize = options.batchSize ?? 500;
   const concurrency = options.concurrency ?? 64;
+  const mailConcurrency = Math.min(options.mailConcurrency ?? concurrency, concurrency);
   const maxAttempts = options.maxAttempts ?? MAX_NOTIFICATION_ATTEMPTS;
   const backoff = options.backoff ?? notificationBackoff;
   const random = options.random ?? Math.random;
@@ -141,7 +150,6 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
   };
 
   async function sendPost(n: Notification, s: Subscriber, c: Composed): Promise<SendOutcome> {
-    const links = { manage: options.links.manage(s), unsubscribe: options.links.unsubscribe(s) };
     if (s.channel === 'webhook') {
       if (!s.secret)
         return { ok: false, retry: false, blameSubscriber: false, error: 'webhook has no secret' };
@@ -153,11 +161,11 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
         timestamp: new Date((options.wallClock ?? Date.now)()),
       });
     }
-    const parts = renderMail(c, links);
+    const links = { manage: options.links.manage(s), unsubscribe: options.links.unsubscribe(s) };
     const first = c.firstPostId === c.post.id && c.action === 'publish';
     return options.mail.send({
       to: s.address,
-      ...parts,
+      ...renderMail(c, links),
       messageId: postMessageId(c.post.id, c.action, c.editId, options.mailDomain),
       ...(first ? {} : { inReplyTo: postMessageId(c.firstPostId, 'publish', null, options.mailDomain) }),
       unsubscribeUrl: links.unsubscribe,
@@ -196,10 +204,7 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
     return sendPost(n, s, c);
   }
 
-  async function one(
-    item: { notification: Notification; subscriber: Subscriber; originalSent: boolean },
-    report: WorkerReport,
-  ): Promise<void> {
+  async function one(item: Due, report: WorkerReport): Promise<void> {
     const { notification: n, subscriber: s } = item;
     let outcome: SendOutcome | string;
     try {
@@ -242,6 +247,18 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
     });
   }
 
+  /** Sends `items` in order, `width` at a time. */
+  async function lanes(items: Due[], width: number, report: WorkerReport): Promise<void> {
+    let next = 0;
+    const lane = async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        if (item) await one(item, report);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
+  }
+
   async function drain(): Promise<WorkerReport> {
     const report: WorkerReport = { sent: 0, retrying: 0, failed: 0, dropped: 0 };
     composed.clear();
@@ -250,14 +267,16 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
       if (!due.length) break;
       // Recorded before the sends: after a crash, attempts > 0 says a message may have gone out.
       subscribers.begin(due.map((d) => d.notification.id));
-      let next = 0;
-      const lanes = Array.from({ length: Math.min(concurrency, due.length) }, async () => {
-        while (next < due.length) {
-          const item = due[next++];
-          if (item) await one(item, report);
-        }
-      });
-      await Promise.all(lanes);
+      // Mail has lanes of its own, as many as the transport has connections (see mailConcurrency).
+      const byMail = (d: Due) => d.notification.kind === 'disabled' || d.subscriber.channel === 'email';
+      await Promise.all([
+        lanes(due.filter(byMail), mailConcurrency, report),
+        lanes(
+          due.filter((d) => !byMail(d)),
+          concurrency,
+          report,
+        ),
+      ]);
       if (flush) await flush;
     }
     if (report.sent + report.failed + report.retrying + report.dropped > 0)
