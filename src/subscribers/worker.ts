@@ -247,30 +247,52 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
     });
   }
 
-  /** Sends `items` in order, `width` at a time. */
-  async function lanes(items: Due[], width: number, report: WorkerReport): Promise<void> {
+  /**
+   * Sends `items` in order, `width` at a time. With `ramp`, the lanes open one by one: one at first, then one
+   * more each time a send finishes, up to `width` (`ramp.open` carries the count to the next batch).
+   */
+  async function lanes(
+    items: Due[],
+    width: number,
+    report: WorkerReport,
+    ramp?: { open: number },
+  ): Promise<void> {
     let next = 0;
-    const lane = async () => {
+    const started: Promise<void>[] = [];
+    const lane = async (): Promise<void> => {
       while (next < items.length) {
         const item = items[next++];
         if (item) await one(item, report);
+        if (ramp && ramp.open < width) {
+          ramp.open++;
+          if (next < items.length) started.push(lane());
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
+    const first = Math.min(ramp ? ramp.open : width, width, items.length);
+    for (let i = 0; i < first; i++) started.push(lane());
+    // A lane opened on the way is in `started` before the lane that opened it ends.
+    for (let i = 0; i < started.length; i++) await started[i];
   }
 
   async function drain(): Promise<WorkerReport> {
     const report: WorkerReport = { sent: 0, retrying: 0, failed: 0, dropped: 0 };
     composed.clear();
+    const mailRamp = { open: 1 };
     while (!stopped) {
       const due = subscribers.due(clock.now(), batchSize);
       if (!due.length) break;
       // Recorded before the sends: after a crash, attempts > 0 says a message may have gone out.
       subscribers.begin(due.map((d) => d.notification.id));
-      // Mail has lanes of its own, as many as the transport has connections (see mailConcurrency).
+      // Mail has lanes of its own, as many as the transport has connections (see mailConcurrency), opened
+      // one per mail sent. A fan-out's first mails are slow (connections opening, code not yet optimised,
+      // the publisher busy with the same post); started all at once, they all wait with their MIME trees,
+      // and V8 can take that moment's survival rate to allocate nodemailer's per-mail objects in the old
+      // generation from then on (allocation-site pretenuring, decided once per site), after which every
+      // mail's garbage is promoted: 400 MB for 10,000 mails instead of 30.
       const byMail = (d: Due) => d.notification.kind === 'disabled' || d.subscriber.channel === 'email';
       await Promise.all([
-        lanes(due.filter(byMail), mailConcurrency, report),
+        lanes(due.filter(byMail), mailConcurrency, report, mailRamp),
         lanes(
           due.filter((d) => !byMail(d)),
           concurrency,
