@@ -71,6 +71,7 @@ export function createSubscriberDelivery(options: {
     clock,
     log: log.child({ component: 'notifications' }),
     failuresToDisable: config.failuresToDisable,
+    mailConcurrency: config.smtp.maxConnections,
   });
   const outlet = createSubscribersOutlet({
     subscribers: store.subscribers,

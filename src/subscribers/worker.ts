@@ -12,7 +12,12 @@ import type { ZoneDef } from '../bot/catalog.js';
 import type { Clock } from '../bot/handle-command.js';
 import type { Logger } from '../logger.js';
 import type { Notification, NotificationOutcome, Subscriber, SubscriberStore } from '../store/subscribers.js';
-import { renderDisabledMail, renderNotificationMail } from '../templates/mail/notification.js';
+import {
+  type MailLinks,
+  type MailParts,
+  notificationMailRenderer,
+  renderDisabledMail,
+} from '../templates/mail/notification.js';
 import { renderWebhookBody } from '../templates/webhook-body.js';
 import type { Compose, Composed } from './compose.js';
 import type { MailSender, SendOutcome } from './mail-sender.js';
@@ -56,8 +61,14 @@ export interface NotificationWorkerOptions {
   failuresToDisable: number;
   /** Rows taken at a time. */
   batchSize?: number;
-  /** Sends in flight at once (mail queues on the pool's connections as well). */
+  /** Sends in flight at once. */
   concurrency?: number;
+  /**
+   * Mails in flight at once (at most `concurrency`): the transport's connections. nodemailer builds a mail's
+   * MIME tree when it is handed the mail; one handed over before a connection is free waits with it, and
+   * lives long enough for V8 to move it to the old generation, where it stays until a full collection.
+   */
+  mailConcurrency?: number;
   /** A notification is given up on (failed) after this many attempts. */
   maxAttempts?: number;
   /** The wait before the nth retry (1-based), before jitter. */
@@ -82,10 +93,13 @@ export const postMessageId = (
 
 export const webhookId = (n: Pick<Notification, 'key'>): string => `msg_${n.key}`;
 
+type Due = { notification: Notification; subscriber: Subscriber; originalSent: boolean };
+
 export function createNotificationWorker(options: NotificationWorkerOptions): NotificationWorker {
   const { subscribers, clock, log } = options;
   const batchSize = options.batchSize ?? 500;
   const concurrency = options.concurrency ?? 64;
+  const mailConcurrency = Math.min(options.mailConcurrency ?? concurrency, concurrency);
   const maxAttempts = options.maxAttempts ?? MAX_NOTIFICATION_ATTEMPTS;
   const backoff = options.backoff ?? notificationBackoff;
   const random = options.random ?? Math.random;
@@ -124,9 +138,18 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
       composed.set(key, options.compose(n.postId as number, n.action ?? 'publish', n.editId));
     return composed.get(key);
   };
+  // A post's mail is rendered once; each subscriber's only adds its links.
+  const mailRenderers = new WeakMap<Composed, (links: MailLinks) => MailParts>();
+  const renderMail = (c: Composed, links: MailLinks): MailParts => {
+    let render = mailRenderers.get(c);
+    if (!render) {
+      render = notificationMailRenderer(c, { siteTitle: options.siteTitle, zones: options.zones });
+      mailRenderers.set(c, render);
+    }
+    return render(links);
+  };
 
   async function sendPost(n: Notification, s: Subscriber, c: Composed): Promise<SendOutcome> {
-    const links = { manage: options.links.manage(s), unsubscribe: options.links.unsubscribe(s) };
     if (s.channel === 'webhook') {
       if (!s.secret)
         return { ok: false, retry: false, blameSubscriber: false, error: 'webhook has no secret' };
@@ -138,11 +161,11 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
         timestamp: new Date((options.wallClock ?? Date.now)()),
       });
     }
-    const parts = renderNotificationMail(c, { siteTitle: options.siteTitle, zones: options.zones, links });
+    const links = { manage: options.links.manage(s), unsubscribe: options.links.unsubscribe(s) };
     const first = c.firstPostId === c.post.id && c.action === 'publish';
     return options.mail.send({
       to: s.address,
-      ...parts,
+      ...renderMail(c, links),
       messageId: postMessageId(c.post.id, c.action, c.editId, options.mailDomain),
       ...(first ? {} : { inReplyTo: postMessageId(c.firstPostId, 'publish', null, options.mailDomain) }),
       unsubscribeUrl: links.unsubscribe,
@@ -181,10 +204,7 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
     return sendPost(n, s, c);
   }
 
-  async function one(
-    item: { notification: Notification; subscriber: Subscriber; originalSent: boolean },
-    report: WorkerReport,
-  ): Promise<void> {
+  async function one(item: Due, report: WorkerReport): Promise<void> {
     const { notification: n, subscriber: s } = item;
     let outcome: SendOutcome | string;
     try {
@@ -227,22 +247,58 @@ export function createNotificationWorker(options: NotificationWorkerOptions): No
     });
   }
 
+  /**
+   * Sends `items` in order, `width` at a time. With `ramp`, the lanes open one by one: one at first, then one
+   * more each time a send finishes, up to `width` (`ramp.open` carries the count to the next batch).
+   */
+  async function lanes(
+    items: Due[],
+    width: number,
+    report: WorkerReport,
+    ramp?: { open: number },
+  ): Promise<void> {
+    let next = 0;
+    const started: Promise<void>[] = [];
+    const lane = async (): Promise<void> => {
+      while (next < items.length) {
+        const item = items[next++];
+        if (item) await one(item, report);
+        if (ramp && ramp.open < width) {
+          ramp.open++;
+          if (next < items.length) started.push(lane());
+        }
+      }
+    };
+    const first = Math.min(ramp ? ramp.open : width, width, items.length);
+    for (let i = 0; i < first; i++) started.push(lane());
+    // A lane opened on the way is in `started` before the lane that opened it ends.
+    for (let i = 0; i < started.length; i++) await started[i];
+  }
+
   async function drain(): Promise<WorkerReport> {
     const report: WorkerReport = { sent: 0, retrying: 0, failed: 0, dropped: 0 };
     composed.clear();
+    const mailRamp = { open: 1 };
     while (!stopped) {
       const due = subscribers.due(clock.now(), batchSize);
       if (!due.length) break;
       // Recorded before the sends: after a crash, attempts > 0 says a message may have gone out.
       subscribers.begin(due.map((d) => d.notification.id));
-      let next = 0;
-      const lanes = Array.from({ length: Math.min(concurrency, due.length) }, async () => {
-        while (next < due.length) {
-          const item = due[next++];
-          if (item) await one(item, report);
-        }
-      });
-      await Promise.all(lanes);
+      // Mail has lanes of its own, as many as the transport has connections (see mailConcurrency), opened
+      // one per mail sent. A fan-out's first mails are slow (connections opening, code not yet optimised,
+      // the publisher busy with the same post); started all at once, they all wait with their MIME trees,
+      // and V8 can take that moment's survival rate to allocate nodemailer's per-mail objects in the old
+      // generation from then on (allocation-site pretenuring, decided once per site), after which every
+      // mail's garbage is promoted: 400 MB for 10,000 mails instead of 30.
+      const byMail = (d: Due) => d.notification.kind === 'disabled' || d.subscriber.channel === 'email';
+      await Promise.all([
+        lanes(due.filter(byMail), mailConcurrency, report, mailRamp),
+        lanes(
+          due.filter((d) => !byMail(d)),
+          concurrency,
+          report,
+        ),
+      ]);
       if (flush) await flush;
     }
     if (report.sent + report.failed + report.retrying + report.dropped > 0)

@@ -37,10 +37,15 @@ function heading(c: Composed): { label: string; at: number } {
   return { label: 'Posted', at: c.post.publishedAt };
 }
 
-export function renderNotificationMail(
+/**
+ * A post's mail as a function of a subscriber's links. Everything but the footer is the same for every
+ * subscriber of a post, so it is rendered once here; each mail only adds the footer with its links (the
+ * strings are joined, not copied: a fan-out to thousands shares one rendering).
+ */
+export function notificationMailRenderer(
   c: Composed,
-  ctx: { siteTitle: string; zones: readonly ZoneDef[]; links: MailLinks },
-): MailParts {
+  ctx: { siteTitle: string; zones: readonly ZoneDef[] },
+): (links: MailLinks) => MailParts {
   const { post, components } = c;
   const when = heading(c);
   const time = formatEventTime(when.at, ctx.zones, { date: true });
@@ -64,9 +69,6 @@ export function renderNotificationMail(
     '',
     '--',
     `You subscribed to ${ctx.siteTitle}.`,
-    `Choose what you follow: ${ctx.links.manage}`,
-    `Unsubscribe: ${ctx.links.unsubscribe}`,
-    '',
   ].join('\n');
   const html = [
     '<!DOCTYPE html>',
@@ -84,12 +86,20 @@ export function renderNotificationMail(
       : []),
     `<p><a href="${escapeHtml(post.incident.url)}">The incident on ${escapeHtml(ctx.siteTitle)}</a></p>`,
     '<hr>',
-    `<p>You subscribed to ${escapeHtml(ctx.siteTitle)}. <a href="${escapeHtml(ctx.links.manage)}">Choose what you follow</a> · `,
-    `<a href="${escapeHtml(ctx.links.unsubscribe)}">Unsubscribe</a></p>`,
-    '</body></html>',
-    '',
+    `<p>You subscribed to ${escapeHtml(ctx.siteTitle)}. `,
   ].join('\n');
-  return { subject, text, html };
+  return (links) => ({
+    subject,
+    text: `${text}\nChoose what you follow: ${links.manage}\nUnsubscribe: ${links.unsubscribe}\n`,
+    html: `${html}<a href="${escapeHtml(links.manage)}">Choose what you follow</a> · \n<a href="${escapeHtml(links.unsubscribe)}">Unsubscribe</a></p>\n</body></html>\n`,
+  });
+}
+
+export function renderNotificationMail(
+  c: Composed,
+  ctx: { siteTitle: string; zones: readonly ZoneDef[]; links: MailLinks },
+): MailParts {
+  return notificationMailRenderer(c, ctx)(ctx.links);
 }
 
 /** The mail to a webhook's contact address when the webhook was disabled after its run of failures. */
