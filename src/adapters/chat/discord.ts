@@ -2,7 +2,7 @@
 // (POST /discord/interactions, when the public key is set). Both hand the same raw interaction to one door
 // (discord-door.ts), which appends it to the inbox before acknowledging it; the inbox's worker asks the core
 // and answers (discord-surface.ts). This file receives: signature, replay window, body shape, gateway.
-// discord.js itself (about a second to load) is imported only when the gateway starts.
+// discord.js itself (the gateway client, slow to load) is imported only for the gateway (a bot token).
 
 import type { Client } from 'discord.js';
 import {
