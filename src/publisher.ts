@@ -55,6 +55,17 @@ const WAKE_COALESCE_MS = 100;
 /** Passes in one run at most: a bound on a thread's length per run, and on any surprise. */
 const MAX_PASSES = 1000;
 
+/**
+ * A local outlet (the site) rewrites its shared files (the front page, the feeds, the API) on every pass, on
+ * this process's one thread, and the more incidents are open the longer that takes. Under a burst of commands
+ * it would pass again as soon as it finished, the chat inbox's rows and answers squeezed in between. So after
+ * a pass that wrote something, its next pass waits LOCAL_REST_FACTOR times as long as that one took (at most
+ * LOCAL_REST_MAX_MS): the site takes at most a quarter of the thread during a burst, and a lone command, after
+ * a pass of a few milliseconds, is published as soon as before.
+ */
+const LOCAL_REST_FACTOR = 3;
+const LOCAL_REST_MAX_MS = 5_000;
+
 /** 5 s, 10 s, 20 s, … capped at 15 minutes. */
 export const defaultBackoff = (attempt: number): number => Math.min(5_000 * 2 ** (attempt - 1), 15 * 60_000);
 
@@ -211,7 +222,21 @@ export function createPublisher(options: PublisherOptions): Publisher {
     for (let i = 0; i < MAX_PASSES; i++) {
       let r: PublishReport;
       try {
+        if (!outlet.external) {
+          // Nothing more to write: done now, without waiting out the rest.
+          if (i > 0 && !outbox.due(clock.now(), { outlet: outlet.name, limit: 1 }).length) break;
+          await rest(outlet.name);
+          if (stopped && i > 0) break;
+        }
+        const startedAt = performance.now();
         r = await pass(outlet);
+        if (!outlet.external && r.sent + r.failed > 0) {
+          const took = performance.now() - startedAt;
+          restUntil.set(
+            outlet.name,
+            performance.now() + Math.min(LOCAL_REST_MAX_MS, LOCAL_REST_FACTOR * took),
+          );
+        }
       } catch (error) {
         log.error({ err: error, outlet: outlet.name }, 'publisher pass failed');
         break;
@@ -224,6 +249,25 @@ export function createPublisher(options: PublisherOptions): Publisher {
       if (stopped || r.sent + r.failed === 0) break;
     }
     return total;
+  }
+
+  /** When each local outlet may pass again (performance.now()); see LOCAL_REST_FACTOR. */
+  const restUntil = new Map<string, number>();
+  /** Stopping ends every rest at once. */
+  const resting = new Set<() => void>();
+  function rest(name: string): Promise<void> {
+    const wait = (restUntil.get(name) ?? 0) - performance.now();
+    if (wait <= 0 || stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const end = () => {
+        clearTimeout(timer);
+        resting.delete(end);
+        resolve();
+      };
+      timer = setTimeout(end, wait);
+      resting.add(end);
+    });
   }
 
   /** One drain per outlet at a time; a call while it runs asks for another run after it. */
@@ -274,6 +318,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       stopped = true;
       if (timer) clearInterval(timer);
       if (wakeTimer) clearTimeout(wakeTimer);
+      for (const end of [...resting]) end();
       await Promise.allSettled([...running.values()]);
     },
   };

@@ -249,6 +249,56 @@ describe('the publisher', () => {
     expect(core.store.deliveries({ outlet: 'twitter', status: 'sent' })).toHaveLength(2);
   });
 
+  it('under a burst, rests the site three times as long as its last pass took before passing again', async () => {
+    // A local outlet (the site) that takes this thread for 60 ms a pass, in turns of 10 ms (as writing the
+    // front page and the feeds does with many incidents open, between the inbox's rows); commands arrive
+    // every 5 ms, each waking the publisher.
+    const passes: Array<{ start: number; end: number; posts: number[] }> = [];
+    const site: Outlet = {
+      name: 'site',
+      threaded: false,
+      external: false,
+      async deliver(items) {
+        const start = performance.now();
+        for (let turn = 0; turn < 6; turn++) {
+          const from = performance.now();
+          while (performance.now() - from < 10);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        passes.push({ start, end: performance.now(), posts: items.map((i) => i.delivery.postId) });
+        return items.map((i) => ({ id: i.delivery.id, ok: true as const, remoteId: null, remoteUrl: null }));
+      },
+    };
+    const publisher = createPublisher({
+      outbox: core.store.outbox,
+      render,
+      outlets: [site],
+      clock: { now: core.now },
+      log: silent,
+    });
+    publisher.start(60_000);
+    for (let i = 0; i < 40; i++) {
+      recorded(core.run(`nc018 smtp down "step ${i}"`));
+      publisher.wake();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await vi.waitFor(() =>
+      expect(core.store.deliveries({ outlet: 'site', status: 'sent' })).toHaveLength(40),
+    );
+    await publisher.stop();
+    // Every post once, in far fewer passes than commands.
+    const posts = passes.flatMap((p) => p.posts);
+    expect(posts.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(passes.length).toBeLessThan(12);
+    // Each pass began no sooner than three times the last one's length after it ended (a timer may fire up
+    // to a millisecond early).
+    expect(passes.length).toBeGreaterThan(1);
+    passes.slice(1).forEach((pass, i) => {
+      const before = passes[i] as (typeof passes)[number];
+      expect(pass.start - before.end).toBeGreaterThanOrEqual(3 * (before.end - before.start) - 1);
+    });
+  });
+
   it("sends a threaded outlet an incident's posts in order, each with the one before it as parent", async () => {
     recorded(core.run('nc018 smtp down "spam cleanup"'));
     recorded(core.run('nc026 web down "websites are down"'));

@@ -135,8 +135,15 @@ export function createConversation(options: ConversationOptions): Conversation {
       .finally(() => answers.delete(p));
   };
 
-  /** The next pending row a served surface can work, oldest first. */
-  const next = (): InboxRow | undefined => store.pending(256).find((r) => surfaces.has(r.platform));
+  /**
+   * The next pending row a served surface can work, oldest first. The oldest pending row is almost always one
+   * (every platform with rows is served); reading one row keeps a backlog of hundreds cheap to drain.
+   */
+  const next = (): InboxRow | undefined => {
+    const [oldest] = store.pending(1);
+    if (!oldest || surfaces.has(oldest.platform)) return oldest;
+    return store.pending(256).find((r) => surfaces.has(r.platform));
+  };
 
   async function work(row: InboxRow, surface: Surface): Promise<void> {
     const where = { requestId: row.requestId, inbox: row.id, kind: row.kind };
