@@ -124,7 +124,10 @@ export function mapNotice(
           state,
           alertCount: count + notice.truncated,
           summary: summary ?? '',
-          firingSince: firingSince ?? now,
+          // A monitor whose clock runs ahead of Herald's says an alert began in Herald's future: as far as
+          // Herald can tell it began now. Else the first draft would have no --at and the next one, once
+          // Herald's clock had passed that time, would gain one: a revision of the proposal for nothing.
+          firingSince: Math.min(firingSince ?? now, now),
         }
       : null;
   return {

@@ -30,10 +30,19 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** The monitor's notification, signed now (real time: the signature's freshness is the sender's clock). */
-async function notify(component: string, state: string, id: string, message = 'check failed'): Promise<void> {
+/**
+ * The monitor's notification, signed now (real time: the signature's freshness is the sender's clock), or at
+ * `at` (a monitor whose clock is off).
+ */
+async function notify(
+  component: string,
+  state: string,
+  id: string,
+  message = 'check failed',
+  at?: Date,
+): Promise<void> {
   const body = JSON.stringify({ component, state, message, id });
-  const r = await postStatus(world.url, body, signed(body));
+  const r = await postStatus(world.url, body, signed(body, { at }));
   expect(r.status, JSON.stringify(r.json)).toBe(200);
   await world.settled();
 }
@@ -69,6 +78,24 @@ describe('proposals', () => {
     });
     expect(lastShown(settled?.id ?? 0)?.fate).toBe('superseded');
     expect(ofGroup('flap')).toHaveLength(1);
+  });
+
+  it("takes an alert stamped in Herald's future as begun now: flapping then changes nothing", async () => {
+    // The monitor's clock is two minutes ahead of real time, and so of Herald's at first (the signature's
+    // freshness, checked against real time, allows five).
+    world.setNow(Date.now());
+    const ahead = () => new Date(Date.now() + 2 * MIN);
+    await notify('nc018 mysql', 'down', 'skewed', 'check failed', ahead());
+    const [first] = ofGroup('skewed');
+    expect(first).toMatchObject({ fate: 'open', revision: 1 });
+    expect(first?.command).toContain(`--at ${new Date(world.now()).toISOString().slice(0, 17)}`);
+    advance(3 * MIN);
+    await notify('nc018 mysql', 'up', 'skewed', 'check failed', ahead());
+    advance(MIN);
+    await notify('nc018 mysql', 'down', 'skewed', 'check failed', ahead());
+    expect(ofGroup('skewed')).toHaveLength(1);
+    expect(ofGroup('skewed')[0]).toMatchObject({ revision: 1, command: first?.command });
+    world.setNow(Date.now() + 10 * MIN);
   });
 
   it('proposes an update to the open incident instead of a new one', async () => {
