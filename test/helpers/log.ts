@@ -28,7 +28,7 @@ export function logCaptureDir(): string | null {
 
 let capture: DestinationStream | null | undefined;
 
-/** One file per test file's process, written synchronously: a worker may end at any moment. */
+/** One file per worker process (the test files share it), written synchronously: a worker may end at any moment. */
 function captureStream(): DestinationStream | null {
   if (capture !== undefined) return capture;
   const dir = logCaptureDir();
