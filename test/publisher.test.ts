@@ -282,8 +282,10 @@ describe('the publisher', () => {
       publisher.wake();
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    await vi.waitFor(() =>
-      expect(core.store.deliveries({ outlet: 'site', status: 'sent' })).toHaveLength(40),
+    // The rests grow with the passes' length, which a loaded machine stretches: waitFor's 1 s is too short.
+    await vi.waitFor(
+      () => expect(core.store.deliveries({ outlet: 'site', status: 'sent' })).toHaveLength(40),
+      { timeout: 15_000 },
     );
     await publisher.stop();
     // Every post once, in far fewer passes than commands.
