@@ -6,12 +6,11 @@
 // Slack (HTTP) and Discord (signed interactions) as the chat crash campaigns configure them; and the same with
 // a Discord bot token (the gateway, on the fake Discord). Prints the median, the fastest and the slowest.
 // Never part of `npm test`; everything runs on 127.0.0.1.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FAKE_DISCORD_TOKEN } from '../test/fakes/discord.js';
 import { root } from '../test/helpers/cli.js';
-import { closeChatWorld, createChatWorld } from '../test/reliability/chat-crash-harness.js';
+import { closeChatWorld, createChatWorld, spawnHerald } from '../test/reliability/chat-crash-harness.js';
 
 const runs = Number(process.argv[2] ?? 10);
 const checkouts = process.argv.length > 3 ? process.argv.slice(3).map((c) => path.resolve(c)) : [root];
@@ -31,30 +30,12 @@ const CONFIGURATIONS = {
 /** Milliseconds from the spawn to "Status site on"; the process is then stopped with SIGTERM. */
 async function timeStart(checkout: string, env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(checkout, 'bin', 'herald.js'), 'start'], {
-    cwd,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  child.stdin.end();
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d: string) => {
-    stderr += d;
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const ready = await new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', (d: string) => {
-      stdout += d;
-      if (stdout.includes('Status site on')) resolve(performance.now() - started);
-    });
-    void exit.then((code) => reject(new Error(`herald start exited (${code}) before its banner: ${stderr}`)));
-  });
-  child.kill('SIGTERM');
-  const code = await exit;
-  if (code !== 0) throw new Error(`herald start exited ${code} after SIGTERM: ${stderr}`);
+  const herald = spawnHerald(env, cwd, path.join(checkout, 'bin', 'herald.js'));
+  await herald.url;
+  const ready = performance.now() - started;
+  herald.child.kill('SIGTERM');
+  const { code } = await herald.exit;
+  if (code !== 0) throw new Error(`herald start exited ${code} after SIGTERM: ${herald.stderr()}`);
   return ready;
 }
 

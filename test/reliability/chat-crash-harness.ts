@@ -72,8 +72,9 @@ interface ChatProcess {
   stderr(): string;
 }
 
-function spawnHerald(env: NodeJS.ProcessEnv, cwd: string): ChatProcess {
-  const child = spawn(process.execPath, [bin, 'start'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+/** `herald start` (this checkout's, or the one `heraldBin` names) with standard input ended. */
+export function spawnHerald(env: NodeJS.ProcessEnv, cwd: string, heraldBin = bin): ChatProcess {
+  const child = spawn(process.execPath, [heraldBin, 'start'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.end();
   let stdout = '';
   let stderr = '';
